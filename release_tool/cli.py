@@ -1,0 +1,90 @@
+"""The ``release-tool`` command line: global options, command registration, error handling.
+
+Commands live in :mod:`release_tool.commands`; this module only registers
+them and turns every expected error into one line on stderr with exit code
+2 (bad input or usage) or 1 (an operation failed).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .commands.demo import demo_command
+from .commands.lines import lines_command
+from .commands.tags import tags_group
+from .commands.version import version_group
+from .errors import ReleaseToolError
+from .settings import Settings
+
+PROG = "release-tool"
+
+
+def _fail(message: str, code: int) -> None:
+    """Print one error line on stderr and exit with ``code``."""
+    click.echo(f"{PROG}: error: {message}", err=True)
+    sys.exit(code)
+
+
+class ToolGroup(click.Group):
+    """The root group: runs a command and reports errors in one line, never a traceback."""
+
+    def main(self, args=None, prog_name=None, **extra):  # type: ignore[override]
+        """Run the CLI; expected errors become one stderr line and an exit code."""
+        extra.pop("standalone_mode", None)
+        debug = "--debug" in (sys.argv[1:] if args is None else list(args))
+        try:
+            code = super().main(args, prog_name or PROG, standalone_mode=False, **extra)
+        except click.exceptions.Exit as exc:
+            sys.exit(exc.exit_code)
+        except click.exceptions.Abort:
+            _fail("aborted", 130)
+        except click.ClickException as exc:  # usage errors: exit 2
+            hint = ""
+            ctx = getattr(exc, "ctx", None)
+            if isinstance(exc, click.UsageError) and ctx is not None:
+                hint = f" (see '{ctx.command_path} --help')"
+            _fail(exc.format_message() + hint, exc.exit_code)
+        except ReleaseToolError as exc:
+            if debug:
+                raise
+            _fail(str(exc), exc.exit_code)
+        except KeyboardInterrupt:
+            _fail("interrupted", 130)
+        except Exception as exc:
+            if debug:
+                raise
+            _fail(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug)", 1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+@click.group(cls=ToolGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name=PROG)
+@click.option(
+    "--repo",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="The target git repository (default: the current directory).",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Log what the tool does.")
+@click.option("--debug", is_flag=True, help="Log every command run; show tracebacks.")
+@click.pass_context
+def cli(ctx: click.Context, repo: Path | None, verbose: bool, debug: bool) -> None:
+    """Release engineering for projects with several release lines."""
+    level = logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
+    logging.basicConfig(level=level, format=f"{PROG}: %(levelname)s: %(message)s", force=True)
+    ctx.obj = Settings(repo_path=repo, debug=debug)
+
+
+cli.add_command(version_group)
+cli.add_command(lines_command)
+cli.add_command(tags_group)
+cli.add_command(demo_command)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli.main(prog_name=PROG)

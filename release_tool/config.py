@@ -1,0 +1,189 @@
+"""The ``[tool.release-tool]`` configuration of a target repository.
+
+Zero configuration describes a DIRAC-style repository: release branches
+``rel-vXrY``, an ``integration`` branch (or ``main``/``master``), tags with a
+``v``, new series opened with alphas, and the legacy scheme for series below
+8.0 where the repository has legacy tags. Every key can be changed::
+
+    [tool.release-tool]
+    release_branch_pattern = "rel-v{major}r{minor}"
+    integration_branches = ["integration", "main", "master"]
+    pep440_from = "8.0"
+    open_series_with = "alpha"
+    tag_prefix = "v"
+    remote = "origin"
+
+    [tool.release-tool.lines."rel-v7r3"]
+    scheme = "legacy"
+
+Unknown keys and wrong types are errors that name the key.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+from .versions import OPENINGS, SCHEMES
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+SECTION = "tool.release-tool"
+
+
+@dataclass(frozen=True)
+class LineConfig:
+    """Settings of one release line, keyed by branch name."""
+
+    scheme: str | None = None
+
+
+@dataclass(frozen=True)
+class Config:
+    """The validated configuration; the defaults fit a DIRAC-style repository."""
+
+    release_branch_pattern: str = "rel-v{major}r{minor}"
+    integration_branches: tuple[str, ...] = ("integration", "main", "master")
+    pep440_from: tuple[int, int] = (8, 0)
+    open_series_with: str = "alpha"
+    tag_prefix: str = "v"
+    remote: str = "origin"
+    lines: dict[str, LineConfig] = field(default_factory=dict)
+
+    @property
+    def release_branch_regex(self) -> re.Pattern[str]:
+        """The release-branch pattern as a regex with ``major`` and ``minor`` groups."""
+        return pattern_regex(self.release_branch_pattern)
+
+    def release_branch(self, series: tuple[int, int]) -> str:
+        """The release-branch name of a series (``rel-v8r1`` for ``(8, 1)``)."""
+        return self.release_branch_pattern.format(major=series[0], minor=series[1])
+
+
+def pattern_regex(pattern: str) -> re.Pattern[str]:
+    """Compile a branch pattern with ``{major}`` and ``{minor}`` into a regex."""
+    parts = re.split(r"(\{major\}|\{minor\})", pattern)
+    regex = ""
+    for part in parts:
+        if part == "{major}":
+            regex += r"(?P<major>0|[1-9][0-9]*)"
+        elif part == "{minor}":
+            regex += r"(?P<minor>0|[1-9][0-9]*)"
+        else:
+            regex += re.escape(part)
+    return re.compile(f"^{regex}$")
+
+
+def _key(name: str) -> str:
+    """The full dotted name of a key, for error messages."""
+    return f"{SECTION}.{name}"
+
+
+def _expect_str(name: str, value: Any) -> str:
+    """A non-empty string, or a ConfigError naming the key."""
+    if not isinstance(value, str) or not value:
+        raise ConfigError(f"{_key(name)} must be a non-empty string, not {value!r}")
+    return value
+
+
+def _expect_choice(name: str, value: Any, choices: tuple[str, ...]) -> str:
+    """One of ``choices``, or a ConfigError naming the key and the choices."""
+    if value not in choices:
+        raise ConfigError(f"{_key(name)} must be one of {', '.join(choices)}, not {value!r}")
+    return value
+
+
+def _parse_series(name: str, value: Any) -> tuple[int, int]:
+    """A series written ``"X.Y"``."""
+    match = re.fullmatch(r"(\d+)\.(\d+)", value) if isinstance(value, str) else None
+    if not match:
+        raise ConfigError(f'{_key(name)} must be a series such as "8.0", not {value!r}')
+    return int(match.group(1)), int(match.group(2))
+
+
+def _parse_pattern(name: str, value: Any) -> str:
+    """A branch pattern holding ``{major}`` and ``{minor}`` once each."""
+    value = _expect_str(name, value)
+    if value.count("{major}") != 1 or value.count("{minor}") != 1:
+        raise ConfigError(
+            f"{_key(name)} must contain {{major}} and {{minor}} once each, not {value!r}"
+        )
+    rest = value.replace("{major}", "").replace("{minor}", "")
+    if "{" in rest or "}" in rest:
+        raise ConfigError(f"{_key(name)} may only use the placeholders {{major}} and {{minor}}")
+    return value
+
+
+def _parse_branches(name: str, value: Any) -> tuple[str, ...]:
+    """A branch name or a non-empty list of them."""
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
+        raise ConfigError(f"{_key(name)} must be a branch name or a list of branch names")
+    return tuple(value)
+
+
+def _parse_lines(value: Any) -> dict[str, LineConfig]:
+    """The per-branch tables of ``[tool.release-tool.lines]``."""
+    if not isinstance(value, dict):
+        raise ConfigError(f"{_key('lines')} must be a table of branch names")
+    lines = {}
+    for branch, table in value.items():
+        where = f"lines.{branch}"
+        if not isinstance(table, dict):
+            raise ConfigError(f"{_key(where)} must be a table")
+        for key in table:
+            if key not in {"scheme"}:
+                raise ConfigError(f"unknown configuration key {_key(where + '.' + key)}")
+        scheme = table.get("scheme")
+        if scheme is not None:
+            _expect_choice(f"{where}.scheme", scheme, SCHEMES)
+        lines[branch] = LineConfig(scheme=scheme)
+    return lines
+
+
+_PARSERS = {
+    "release_branch_pattern": _parse_pattern,
+    "integration_branches": _parse_branches,
+    "pep440_from": _parse_series,
+    "open_series_with": lambda n, v: _expect_choice(n, v, OPENINGS),
+    "tag_prefix": lambda n, v: v if isinstance(v, str) else _expect_str(n, v),
+    "remote": _expect_str,
+    "lines": lambda n, v: _parse_lines(v),
+}
+
+
+def config_from_mapping(table: Any) -> Config:
+    """Validate the ``[tool.release-tool]`` table and build a :class:`Config`."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"[{SECTION}] must be a table")
+    values = {}
+    for key, value in table.items():
+        parser = _PARSERS.get(key)
+        if parser is None:
+            known = ", ".join(sorted(_PARSERS))
+            raise ConfigError(f"unknown configuration key {_key(key)} (known keys: {known})")
+        values[key] = parser(key, value)
+    return Config(**values)
+
+
+def load_config(root: Path) -> Config:
+    """Read ``[tool.release-tool]`` from ``root/pyproject.toml``; defaults when absent."""
+    path = Path(root) / "pyproject.toml"
+    if not path.is_file():
+        return Config()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    table = data.get("tool", {}).get("release-tool")
+    if table is None:
+        return Config()
+    return config_from_mapping(table)

@@ -1,0 +1,137 @@
+"""The git adapter: every read and write of a git repository goes through here.
+
+GitPython finds and validates the repository; history is read by streaming
+the output of ``git for-each-ref``, ``git rev-list`` and ``git log`` through
+:mod:`release_tool.proc`, never by walking commit objects one by one.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import git
+
+from . import proc
+from .errors import CommandError, GitError, InputError, UnknownRefError
+
+log = logging.getLogger(__name__)
+
+_SEP = "\x1f"  # unit separator: never in ref names or hashes
+
+
+@dataclass(frozen=True)
+class Branch:
+    """A branch by its short name and the full ref that holds it."""
+
+    name: str
+    ref: str
+    commit: str
+
+
+class GitRepo:
+    """A git repository on disk, opened with GitPython and read with streamed commands."""
+
+    def __init__(self, path: str | Path, *, remote: str = "origin") -> None:
+        """Open the repository that contains ``path``; InputError when there is none."""
+        path = Path(path)
+        if not path.exists():
+            raise InputError(f"{path}: no such directory")
+        try:
+            repo = git.Repo(path, search_parent_directories=True)
+        except git.InvalidGitRepositoryError:
+            raise InputError(f"{path}: not a git repository") from None
+        except git.NoSuchPathError:
+            raise InputError(f"{path}: no such directory") from None
+        self._repo = repo
+        self.root = Path(repo.working_tree_dir or repo.git_dir)
+        self.git_dir = Path(repo.git_dir)
+        self.remote = remote
+
+    def run(self, *args: str, check: bool = True, **kwargs) -> str:
+        """Run ``git ARGS`` in the repository and return its stdout."""
+        try:
+            return proc.run(["git", *args], cwd=self.root, check=check, **kwargs).stdout
+        except CommandError as exc:
+            raise GitError(exc.message) from None
+
+    @contextmanager
+    def stream(self, *args: str, stdin_data: str | None = None) -> Iterator[Iterator[str]]:
+        """Stream ``git ARGS`` output, decoded line by line without the newline."""
+        try:
+            with proc.stream(["git", *args], cwd=self.root, stdin_data=stdin_data) as lines:
+                yield (line.decode("utf-8", "replace").rstrip("\n") for line in lines)
+        except CommandError as exc:
+            raise GitError(exc.message) from None
+
+    # -- refs ---------------------------------------------------------------
+
+    def tag_commits(self) -> list[tuple[str, str | None]]:
+        """Every tag with the commit it points to (None for tags of trees or blobs)."""
+        fields = ["%(refname:strip=2)", "%(objecttype)", "%(objectname)"]
+        fields += ["%(*objecttype)", "%(*objectname)"]
+        tags = []
+        with self.stream("for-each-ref", f"--format={_SEP.join(fields)}", "refs/tags") as lines:
+            for line in lines:
+                name, kind, obj, peeled_kind, peeled = line.split(_SEP)
+                if kind == "commit":
+                    tags.append((name, obj))
+                else:
+                    tags.append((name, peeled if peeled_kind == "commit" else None))
+        return tags
+
+    def tags_merged_into(self, ref: str) -> set[str]:
+        """Names of the tags reachable from ``ref``."""
+        with self.stream(
+            "for-each-ref", f"--merged={ref}", "--format=%(refname:strip=2)", "refs/tags"
+        ) as lines:
+            return set(lines)
+
+    def branches(self) -> dict[str, Branch]:
+        """Local branches, and the remote's branches that have no local twin, by short name."""
+        fmt = _SEP.join(["%(refname)", "%(objectname)"])
+        prefix = f"refs/remotes/{self.remote}/"
+        found: dict[str, Branch] = {}
+        with self.stream("for-each-ref", f"--format={fmt}", "refs/heads", prefix) as lines:
+            for line in lines:
+                ref, commit = line.split(_SEP)
+                if ref.startswith("refs/heads/"):
+                    found[ref[len("refs/heads/") :]] = Branch(ref[11:], ref, commit)
+                else:
+                    name = ref[len(prefix) :]
+                    if name != "HEAD":
+                        found.setdefault(name, Branch(name, ref, commit))
+        return found
+
+    def branch(self, name: str) -> Branch:
+        """The branch called ``name`` (local, else on the remote); UnknownRefError if none."""
+        if not name or name.startswith("-"):
+            raise UnknownRefError(f"not a branch name: {name!r}")
+        found = self.branches().get(name)
+        if found is None:
+            raise UnknownRefError(
+                f"unknown branch {name!r}: neither refs/heads/{name} nor "
+                f"refs/remotes/{self.remote}/{name} exists"
+            )
+        return found
+
+    def is_shallow(self) -> bool:
+        """Whether this is a shallow clone, missing part of its history."""
+        return self.run("rev-parse", "--is-shallow-repository").strip() == "true"
+
+    # -- history ------------------------------------------------------------
+
+    def parents_topo(self, commits: list[str]) -> Iterator[tuple[str, list[str]]]:
+        """``(commit, parents)`` of every ancestor of ``commits``, parents first, streamed."""
+        if not commits:
+            return
+        with self.stream(
+            "rev-list", "--topo-order", "--reverse", "--parents", "--stdin",
+            stdin_data="".join(f"{c}\n" for c in commits),
+        ) as lines:  # fmt: skip
+            for line in lines:
+                commit, *parents = line.split(" ")
+                yield commit, parents
