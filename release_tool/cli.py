@@ -16,6 +16,7 @@ import click
 from . import __version__
 from .commands.demo import demo_command
 from .commands.lines import lines_command
+from .commands.prs import prs_command
 from .commands.tags import tags_group
 from .commands.version import version_group
 from .errors import ReleaseToolError
@@ -82,6 +83,7 @@ def cli(ctx: click.Context, repo: Path | None, verbose: bool, debug: bool) -> No
 cli.add_command(version_group)
 cli.add_command(lines_command)
 cli.add_command(tags_group)
+cli.add_command(prs_command)
 cli.add_command(demo_command)
 
 

@@ -12,9 +12,11 @@ Zero configuration describes a DIRAC-style repository: release branches
     open_series_with = "alpha"
     tag_prefix = "v"
     remote = "origin"
+    cumulative = false          # -preN and X.Y.0 list everything since the previous series
 
     [tool.release-tool.lines."rel-v7r3"]
     scheme = "legacy"
+    cumulative = true
 
 Unknown keys and wrong types are errors that name the key.
 """
@@ -43,6 +45,7 @@ class LineConfig:
     """Settings of one release line, keyed by branch name."""
 
     scheme: str | None = None
+    cumulative: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,15 @@ class Config:
     open_series_with: str = "alpha"
     tag_prefix: str = "v"
     remote: str = "origin"
+    cumulative: bool = False
     lines: dict[str, LineConfig] = field(default_factory=dict)
+
+    def is_cumulative(self, branch: str) -> bool:
+        """Whether the line on ``branch`` writes cumulative notes (``-preN`` and ``X.Y.0``)."""
+        line = self.lines.get(branch)
+        if line is not None and line.cumulative is not None:
+            return line.cumulative
+        return self.cumulative
 
     @property
     def release_branch_regex(self) -> re.Pattern[str]:
@@ -100,6 +111,13 @@ def _expect_choice(name: str, value: Any, choices: tuple[str, ...]) -> str:
     return value
 
 
+def _expect_bool(name: str, value: Any) -> bool:
+    """true or false, or a ConfigError naming the key."""
+    if not isinstance(value, bool):
+        raise ConfigError(f"{_key(name)} must be true or false, not {value!r}")
+    return value
+
+
 def _parse_series(name: str, value: Any) -> tuple[int, int]:
     """A series written ``"X.Y"``."""
     match = re.fullmatch(r"(\d+)\.(\d+)", value) if isinstance(value, str) else None
@@ -140,12 +158,15 @@ def _parse_lines(value: Any) -> dict[str, LineConfig]:
         if not isinstance(table, dict):
             raise ConfigError(f"{_key(where)} must be a table")
         for key in table:
-            if key not in {"scheme"}:
+            if key not in {"scheme", "cumulative"}:
                 raise ConfigError(f"unknown configuration key {_key(where + '.' + key)}")
         scheme = table.get("scheme")
         if scheme is not None:
             _expect_choice(f"{where}.scheme", scheme, SCHEMES)
-        lines[branch] = LineConfig(scheme=scheme)
+        cumulative = table.get("cumulative")
+        if cumulative is not None:
+            _expect_bool(f"{where}.cumulative", cumulative)
+        lines[branch] = LineConfig(scheme=scheme, cumulative=cumulative)
     return lines
 
 
@@ -156,6 +177,7 @@ _PARSERS = {
     "open_series_with": lambda n, v: _expect_choice(n, v, OPENINGS),
     "tag_prefix": lambda n, v: v if isinstance(v, str) else _expect_str(n, v),
     "remote": _expect_str,
+    "cumulative": _expect_bool,
     "lines": lambda n, v: _parse_lines(v),
 }
 

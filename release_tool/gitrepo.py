@@ -118,11 +118,55 @@ class GitRepo:
             )
         return found
 
+    def resolve_commit(self, ref: str) -> str:
+        """The commit hash ``ref`` names (branch, remote branch, tag or hash)."""
+        if not ref or ref.startswith("-"):
+            raise UnknownRefError(f"not a revision: {ref!r}")
+        for candidate in (ref, f"refs/remotes/{self.remote}/{ref}"):
+            out = self.run(
+                "rev-parse", "--verify", "--quiet", f"{candidate}^{{commit}}", check=False
+            )
+            if out.strip():
+                return out.strip()
+        raise UnknownRefError(f"unknown revision {ref!r}: no branch, tag or commit of that name")
+
+    def shallow_commits(self) -> list[str]:
+        """The boundary commits of a shallow clone (empty for a complete clone)."""
+        path = self.run("rev-parse", "--git-path", "shallow").strip()
+        shallow = self.root / path if not Path(path).is_absolute() else Path(path)
+        return shallow.read_text().split() if shallow.is_file() else []
+
     def is_shallow(self) -> bool:
         """Whether this is a shallow clone, missing part of its history."""
         return self.run("rev-parse", "--is-shallow-repository").strip() == "true"
 
     # -- history ------------------------------------------------------------
+
+    def log_records(self, tips: list[str]) -> Iterator[tuple[str, list[str], int, str, str]]:
+        """``(sha, parents, commit time, author, message)`` of every ancestor of ``tips``.
+
+        Newest first in topological order (children before parents), streamed
+        from one ``git log`` and split into records as the output arrives.
+        """
+        if not tips:
+            return
+        fmt = "%H%x1f%P%x1f%ct%x1f%an%x1f%B%x1e"
+        args = ["log", "--topo-order", f"--format={fmt}", "--stdin"]
+        stdin = "".join(f"{tip}\n" for tip in tips)
+        try:
+            with proc.stream(
+                ["git", *args], cwd=self.root, stdin_data=stdin, chunk_size=1 << 20
+            ) as chunks:
+                pending = b""
+                for chunk in chunks:
+                    records = (pending + chunk).split(b"\x1e\n")
+                    pending = records.pop()
+                    for raw in records:
+                        yield _record(raw)
+                if pending.strip():
+                    yield _record(pending.rstrip(b"\x1e\n"))
+        except CommandError as exc:
+            raise GitError(exc.message) from None
 
     def parents_topo(self, commits: list[str]) -> Iterator[tuple[str, list[str]]]:
         """``(commit, parents)`` of every ancestor of ``commits``, parents first, streamed."""
@@ -135,3 +179,10 @@ class GitRepo:
             for line in lines:
                 commit, *parents = line.split(" ")
                 yield commit, parents
+
+
+def _record(raw: bytes) -> tuple[str, list[str], int, str, str]:
+    """One ``git log`` record split into its fields."""
+    sha, parents, time, author, message = raw.decode("utf-8", "replace").split("\x1f", 4)
+    sha = sha.lstrip("\n")
+    return sha, parents.split(), int(time), author, message

@@ -115,8 +115,12 @@ def stream(
     env: Mapping[str, str] | None = None,
     stdin_data: str | None = None,
     timeout: float = DEFAULT_TIMEOUT,
+    chunk_size: int | None = None,
 ) -> Iterator[Iterator[bytes]]:
     """Start a command and yield an iterator over its stdout, line by line (bytes).
+
+    With ``chunk_size``, the iterator yields raw chunks of up to that many
+    bytes instead, for callers that split records themselves.
 
     The output is consumed as it is produced, so a history of any size is
     parsed with constant memory. On exit the return code is checked; a command
@@ -153,7 +157,10 @@ def stream(
     drain.start()
 
     def lines() -> Iterator[bytes]:
-        for line in proc.stdout:
+        source = (
+            proc.stdout if chunk_size is None else iter(lambda: proc.stdout.read1(chunk_size), b"")
+        )
+        for line in source:
             if time.monotonic() - start > timeout:
                 proc.kill()
                 raise CommandError(f"{_describe(args)} did not finish within {timeout:.0f}s")

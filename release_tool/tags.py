@@ -65,24 +65,15 @@ def split_tags(raw: Iterable[tuple[str, str | None]]) -> tuple[list[Tag], list[s
 
 def group_releases(tags: Iterable[Tag]) -> list[Release]:
     """Group tags of equal version on one commit into releases, ascending by version."""
-    groups: dict[tuple[Version, str], list[str]] = defaultdict(list)
-    first: dict[tuple[Version, str], Version] = {}
+    groups: dict[tuple[Version, str], list[Tag]] = defaultdict(list)
     for tag in tags:
-        key = (tag.version, tag.commit)
-        groups[key].append(tag.name)
-        first.setdefault(key, tag.version)
-    releases = [
-        Release(first[key], key[1], tuple(sorted(names, key=_legacy_first)))
-        for key, names in groups.items()
-    ]
+        groups[(tag.version, tag.commit)].append(tag)
+    releases = []
+    for (_, commit), members in groups.items():
+        members.sort(key=lambda t: (t.version.scheme != "legacy", t.name))
+        releases.append(Release(members[0].version, commit, tuple(t.name for t in members)))
     releases.sort(key=lambda r: (r.version.pep, r.commit))
     return releases
-
-
-def _legacy_first(name: str) -> tuple[int, str]:
-    """Sort key putting a legacy tag before its PEP 440 twin."""
-    version = try_parse(name)
-    return (0 if version is not None and version.scheme == "legacy" else 1, name)
 
 
 @dataclass

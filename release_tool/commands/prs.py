@@ -1,0 +1,70 @@
+"""``release-tool prs``: the merged PRs of releases and release lines, from git history."""
+
+from __future__ import annotations
+
+import click
+
+from ..discovery import Discovery
+from ..errors import InputError
+from ..table import format_table, to_json
+from . import pass_settings
+
+
+@click.command("prs")
+@click.option("--branch", "-b", "branches", multiple=True, help="A release line (repeatable).")
+@click.option("--since", help="Start after this ref (tag, branch or commit).")
+@click.option("--until", help="End at this ref; a release tag alone finds its previous release.")
+@click.option("--cumulative", is_flag=True, help="-preN and X.Y.0 list all since the last series.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (stable keys).")
+@pass_settings
+def prs_command(settings, branches, since, until, cumulative, as_json) -> None:
+    """List the PRs merged into a release or waiting on release lines."""
+    discovery = Discovery(settings.inventory, progress=lambda m: click.echo(m, err=True))
+    specs = []
+    if until is not None:
+        if len(branches) > 1:
+            raise InputError("--until takes at most one --branch")
+        line = branches[0] if branches else None
+        release = discovery.release_named(until) if since is None else None
+        if release is not None:
+            spec = discovery.for_release(release, cumulative=cumulative or None)
+            spec.line = line or spec.line
+        else:
+            spec = discovery.for_refs(since, until, line)
+        specs.append(spec)
+    else:
+        names = branches or [line.branch for line in settings.inventory.lines()]
+        if not names:
+            raise InputError("no release lines found: give --branch, or --since and --until")
+        specs = [discovery.for_branch(name, since) for name in names]
+    results = discovery.answer(specs)
+    if as_json:
+        click.echo(to_json([entry for result in results for entry in result.as_json()]))
+        return
+    for n, result in enumerate(results):
+        spec = result.spec
+        start = spec.since_label or "the beginning"
+        count = len(result.prs)
+        if n:
+            click.echo()
+        click.echo(f"{spec.line or spec.until_label}: {start}..{spec.until_label} ({count} PRs)")
+        rows = [
+            (
+                pr.ref,
+                pr.kind + (f" in #{pr.parent}" if pr.parent else ""),
+                _short(pr.title, 60),
+                _short("/".join(x for x in (pr.author, pr.head) if x), 30),
+                (f"copy of #{pr.origin}" if pr.origin and pr.origin != pr.number else "")
+                + (f"first released in {result.first_released_in[pr.ref]}"
+                   if pr.ref in result.first_released_in else ""),
+            )
+            for pr in result.prs
+        ]  # fmt: skip
+        if rows:
+            click.echo(format_table(("ref", "kind", "title", "author/branch", "note"), rows))
+
+
+def _short(text: str, width: int) -> str:
+    """The first line of ``text``, cut to ``width`` characters."""
+    line = text.splitlines()[0] if text else ""
+    return line if len(line) <= width else line[: width - 1] + "…"

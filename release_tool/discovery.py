@@ -1,0 +1,268 @@
+"""Merged-PR discovery: which PRs went into a release, or are waiting on a branch.
+
+Turns the ``prs`` options into ranges, reads the history once through the git
+adapter into a :class:`~release_tool.history.HistoryIndex`, and answers every
+range from it, annotating PRs that already shipped in another line.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from .errors import InputError
+from .history import HistoryIndex, PullRequest, Record
+from .inventory import Inventory
+from .lines import INTEGRATION, ReleaseLine, line_for, releases_on_line
+from .ranges import PRE_LINE, line_key, previous_release
+from .tags import Release, group_releases
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class RangeSpec:
+    """One range to list: PRs reachable from ``until`` and not from ``since``."""
+
+    line: str | None
+    until: str
+    until_label: str
+    since: str | None = None
+    since_label: str | None = None
+    release: Release | None = None
+    key: str | tuple[int, int] | None = None
+
+
+@dataclass
+class PrList:
+    """The PRs of one range, with where each already shipped in another line."""
+
+    spec: RangeSpec
+    prs: list[PullRequest]
+    first_released_in: dict[str, str] = field(default_factory=dict)
+
+    def as_json(self) -> list[dict]:
+        """The stable JSON objects of ``prs --json``."""
+        return [self._entry(pr) for pr in self.prs]
+
+    def _entry(self, pr: PullRequest) -> dict:
+        """One PR as JSON."""
+        return {
+            "number": pr.number,
+            "ref": pr.ref,
+            "title": pr.title,
+            "kind": pr.kind,
+            "merge_commit": pr.commit,
+            "merged_at": iso(pr.merged_at),
+            "line": self.spec.line,
+            "release": self.spec.release.tags[0] if self.spec.release else None,
+            "since": self.spec.since_label,
+            "until": self.spec.until_label,
+            "origin": {"number": pr.origin, "ref": f"#{pr.origin}"} if pr.origin else None,
+            "first_released_in": self.first_released_in.get(pr.ref),
+            "author": pr.author,
+            "head": pr.head,
+            "nested_in": pr.parent,
+            "reverts": pr.reverts,
+        }
+
+
+def iso(timestamp: int) -> str:
+    """A Unix time as ISO 8601 in UTC."""
+    return datetime.fromtimestamp(timestamp, tz=timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+class Discovery:
+    """Ranges of one repository, answered from one read of its history."""
+
+    def __init__(self, inventory: Inventory, progress: Progress | None = None) -> None:
+        """Work on ``inventory``'s repository; ``progress`` receives status lines."""
+        self.inventory = inventory
+        self.repo = inventory.repo
+        self.config = inventory.config
+        self.progress = progress
+        self.releases = group_releases(inventory.tags)
+        self._index: HistoryIndex | None = None
+        self._extra_points: list[str] = []
+
+    # -- the index ------------------------------------------------------------------
+
+    def index(self, extra_points: Iterable[str] = ()) -> HistoryIndex:
+        """The history index over every release and the given points (built once)."""
+        extra = [p for p in extra_points if p not in self._extra_points]
+        if self._index is None or extra:
+            self._extra_points += extra
+            points = [r.commit for r in self.releases] + self._extra_points
+            shallow = self.repo.shallow_commits()
+            self._shallow = shallow
+            records = self._with_progress(self.repo.log_records(sorted(set(points))))
+            self._index = HistoryIndex(records, points + shallow)
+        return self._index
+
+    def _with_progress(self, records: Iterator[Record]) -> Iterator[Record]:
+        """Pass records through, reporting progress when the walk takes over a second."""
+        start = last = time.monotonic()
+        count = 0
+        for count, record in enumerate(records, start=1):
+            if self.progress and count % 5000 == 0:
+                now = time.monotonic()
+                if now - start > 1 and now - last > 1:
+                    self.progress(f"reading history: {count:,} commits")
+                    last = now
+            yield record
+        if self.progress and time.monotonic() - start > 1:
+            self.progress(f"read {count:,} commits")
+
+    # -- building ranges ----------------------------------------------------------
+
+    def release_named(self, tag: str) -> Release | None:
+        """The release a tag names, or None when it is not a version tag."""
+        return next((r for r in self.releases if tag in r.tags), None)
+
+    def line_branch(self, release: Release) -> str:
+        """The branch that released a version: integration for pre-releases, else rel-vXrY."""
+        if line_key(release.version) == PRE_LINE:
+            integration = [line for line in self.inventory.lines() if line.kind == INTEGRATION]
+            return integration[0].branch if integration else self.config.integration_branches[0]
+        return self.config.release_branch(release.version.series)
+
+    def for_release(self, release: Release, *, cumulative: bool | None = None) -> RangeSpec:
+        """The range of a release: after the previous release of its line."""
+        index = self.index()
+        branch = self.line_branch(release)
+        if cumulative is None:
+            cumulative = self.config.is_cumulative(branch)
+        previous = previous_release(release, self.releases, index.contains, cumulative=cumulative)
+        return RangeSpec(
+            line=branch,
+            until=release.commit,
+            until_label=release.tags[0],
+            since=previous.commit if previous else None,
+            since_label=previous.tags[0] if previous else None,
+            release=release,
+            key=line_key(release.version),
+        )
+
+    def for_branch(self, name: str, since: str | None = None) -> RangeSpec:
+        """The unreleased head of a line: after its last release, up to the branch head."""
+        line, branch = self.inventory.line(name)
+        head = branch.commit
+        if since is not None:
+            since_commit = self.repo.resolve_commit(since)
+            return RangeSpec(name, head, name, since_commit, since, key=_key(line))
+        on_line = releases_on_line(line, self.inventory.reachable(branch))
+        if line.kind == INTEGRATION:
+            on_line = [t for t in on_line if t.version.is_prerelease] or on_line
+        latest = max(on_line, key=lambda t: t.version.pep, default=None)
+        previous = None
+        if latest is not None:
+            previous = next(r for r in self.releases if r.commit == latest.commit)
+        return RangeSpec(
+            line=name,
+            until=head,
+            until_label=name,
+            since=previous.commit if previous else None,
+            since_label=previous.tags[0] if previous else None,
+            key=_key(line),
+        )
+
+    def for_refs(self, since: str | None, until: str, line: str | None = None) -> RangeSpec:
+        """An explicit range; ``until`` alone must be a release tag or a release line."""
+        release = self.release_named(until)
+        if since is None:
+            if release is not None:
+                return self.for_release(release)
+            try:
+                line_for(until, self.config)
+            except InputError:
+                raise InputError(
+                    f"{until!r} is neither a version tag nor a release line: give --since too"
+                ) from None
+            return self.for_branch(until)
+        until_commit = self.repo.resolve_commit(until)
+        since_commit = self.repo.resolve_commit(since)
+        key = line_key(release.version) if release else None
+        if line is not None:
+            key = _key(line_for(line, self.config))
+        return RangeSpec(line, until_commit, until, since_commit, since, release, key)
+
+    # -- answering ------------------------------------------------------------------
+
+    def answer(self, specs: list[RangeSpec]) -> list[PrList]:
+        """The PR lists of ``specs``, from one index."""
+        points = [s.until for s in specs] + [s.since for s in specs if s.since]
+        index = self.index(points)
+        results = []
+        for spec in specs:
+            self._check_range(index, spec)
+            prs = index.between(spec.until, spec.since)
+            results.append(PrList(spec, prs, self._first_released(index, spec, prs)))
+        return results
+
+    def _check_range(self, index: HistoryIndex, spec: RangeSpec) -> None:
+        """Refuse ranges whose since is not an ancestor, or that cross a shallow boundary."""
+        if spec.since is not None and not index.contains(spec.since, spec.until):
+            raise InputError(
+                f"{spec.since_label} is not an ancestor of {spec.until_label}: "
+                "the range would be meaningless"
+            )
+        for boundary in self._shallow:
+            if boundary not in index.point_bit:
+                continue
+            inside = index.contains(boundary, spec.until) and not (
+                spec.since is not None and index.contains(boundary, spec.since)
+            )
+            if inside:
+                raise InputError(
+                    f"this is a shallow clone: the history of {spec.until_label} beyond "
+                    f"{boundary[:10]} is missing",
+                    hint="run 'git fetch --unshallow --tags' and try again",
+                )
+
+    def _first_released(
+        self, index: HistoryIndex, spec: RangeSpec, prs: list[PullRequest]
+    ) -> dict[str, str]:
+        """For each PR, the earliest release of another line that contains it.
+
+        Only releases that are not descendants of the range's end count: a
+        later release that merged this one is not "already shipped".
+        """
+        if not prs:
+            return {}
+        by_line: dict[object, list[Release]] = {}
+        for release in self.releases:
+            if release.version.is_dev:
+                continue
+            key = line_key(release.version)
+            if key != spec.key:
+                by_line.setdefault(key, []).append(release)
+        position = {id(pr): n for n, pr in enumerate(index.entries)}
+        found: dict[str, str] = {}
+        for releases in by_line.values():
+            releases.sort(key=lambda r: r.version.pep)
+            firsts = self._firsts(index, releases)
+            for pr in prs:
+                release = firsts.get(position[id(pr)])
+                if release is None or index.contains(spec.until, release.commit):
+                    continue
+                current = found.get(pr.ref)
+                if current is None or release.version < current[0]:
+                    found[pr.ref] = (release.version, release.tags[0])
+        return {ref: tag for ref, (_, tag) in found.items()}
+
+    def _firsts(self, index: HistoryIndex, releases: list[Release]) -> dict[int, Release]:
+        """The first release of a line (ascending list) containing each PR entry."""
+        cache = self.__dict__.setdefault("_first_cache", {})
+        key = tuple(r.commit for r in releases)
+        if key not in cache:
+            by_commit = {r.commit: r for r in releases}
+            firsts = index.first_containing([r.commit for r in releases])
+            cache[key] = {entry: by_commit[commit] for entry, commit in firsts.items()}
+        return cache[key]
+
+
+def _key(line: ReleaseLine) -> str | tuple[int, int]:
+    """The line key of a branch's line (for excluding it from ``first_released_in``)."""
+    return PRE_LINE if line.series is None else line.series

@@ -1,0 +1,252 @@
+"""The PR index of a history: which pull requests every commit of interest contains.
+
+Pure logic over commit records handed in by the git adapter, newest first in
+topological order (``git log --topo-order``). One pass from the tips down
+decides how each PR came in (a PR nested in another PR's branch, a
+cherry-picked copy inside a sweep); one pass from the roots up gives every
+*point* (a release tag, a branch head, a ``--since``/``--until`` commit) the
+set of PRs and the set of other points it contains, as bitsets. Any number
+of ranges is then a set difference, so the PR lists of every release of a
+repository cost one read of its history.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from .prmessages import MERGE, NESTED, SQUASH, SWEEP, PrMark, cherry_picked_from, classify
+
+MAINLINE = -1
+_KIND_RANK = {MERGE: 0, SQUASH: 1, SWEEP: 2, NESTED: 3}
+
+#: One commit as the git adapter reads it: sha, parent shas, commit time, author, message.
+Record = tuple[str, list[str], int, str, str]
+
+
+@dataclass
+class PullRequest:
+    """A pull request as history shows it."""
+
+    number: int
+    ref: str
+    kind: str
+    title: str
+    commit: str
+    merged_at: int
+    author: str | None
+    head: str | None
+    origin: int | None = None
+    parent: int | None = None
+    reverts: int | None = None
+
+    @property
+    def rank(self) -> int:
+        """Preference when one PR is reached twice: merge, squash, sweep, then nested."""
+        return _KIND_RANK[self.kind]
+
+
+def iter_bits(bits: int) -> Iterator[int]:
+    """Indices of the set bits of ``bits``, lowest first."""
+    while bits:
+        low = bits & -bits
+        yield low.bit_length() - 1
+        bits ^= low
+
+
+class HistoryIndex:
+    """PRs and points of a history, with each point's contents as bitsets."""
+
+    def __init__(self, records: Iterable[Record], points: Iterable[str]) -> None:
+        """Index ``records`` (newest first, topological) and compute the sets of ``points``."""
+        shas: list[str] = []
+        parent_shas: list[list[str]] = []
+        times: list[int] = []
+        authors: list[str] = []
+        marks: dict[int, PrMark] = {}
+        cherries: dict[int, list[str]] = {}
+        for i, (sha, parents, time, author, message) in enumerate(records):
+            shas.append(sha)
+            parent_shas.append(parents)
+            times.append(time)
+            authors.append(author)
+            mark = classify(message, len(parents))
+            if mark is not None:
+                marks[i] = mark
+            if "cherry picked from" in message:
+                cherries[i] = cherry_picked_from(message)
+        self.shas = shas
+        self.index = {sha: i for i, sha in enumerate(shas)}
+        index = self.index
+        self.parents = [[index[p] for p in ps if p in index] for ps in parent_shas]
+        self.missing_parents = any(
+            len(ps) != len(resolved) for ps, resolved in zip(parent_shas, self.parents, strict=True)
+        )
+        self._sorted_shas: list[str] | None = None
+        self.owner = self._owners(marks)
+        self.prs = self._pull_requests(marks, cherries, times, authors)
+        self.points = [p for p in dict.fromkeys(points) if p in index]
+        self.point_bit = {sha: 1 << i for i, sha in enumerate(self.points)}
+        self.pr_bits, self.point_bits = self._contents()
+
+    # -- pass 1: who brought each commit in ------------------------------------
+
+    def _owners(self, marks: dict[int, PrMark]) -> list[int]:
+        """For each commit, MAINLINE or the index of the PR merge commit that brought it in.
+
+        Tips are mainline; first parents inherit their child's owner; the
+        second parent of a PR merge commit belongs to that PR. Mainline wins
+        over any PR, and among PRs the one merged first.
+        """
+        owner = [-2] * len(self.shas)  # -2: not reached yet
+        for i, parents in enumerate(self.parents):
+            label = owner[i]
+            if label == -2:
+                label = owner[i] = MAINLINE
+            mark = marks.get(i)
+            side = i if mark is not None and mark.merge_commit else label
+            for n, p in enumerate(parents):
+                new = label if n == 0 else side
+                if new == MAINLINE or owner[p] != MAINLINE:
+                    owner[p] = new
+        return owner
+
+    def _pull_requests(
+        self,
+        marks: dict[int, PrMark],
+        cherries: dict[int, list[str]],
+        times: list[int],
+        authors: list[str],
+    ) -> dict[int, PullRequest]:
+        """The PRs of the history by commit index, with nesting, sweeps and reverts resolved."""
+        prs: dict[int, PullRequest] = {}
+        hints: dict[int, list[int | str]] = {}
+        for i, mark in marks.items():
+            owner = self.owner[i]
+            container = marks.get(owner) if owner != MAINLINE else None
+            if container is not None and container.kind == SWEEP:
+                hints.setdefault(owner, []).append(mark.number)  # the swept copy of a PR
+                continue
+            kind = NESTED if container is not None else mark.kind
+            prs[i] = PullRequest(
+                number=mark.number,
+                ref=mark.ref,
+                kind=kind,
+                title=mark.title,
+                commit=self.shas[i],
+                merged_at=times[i],
+                author=mark.owner or authors[i],
+                head=mark.head,
+                origin=mark.origin,
+                parent=container.number if container is not None else None,
+                reverts=mark.reverts,
+            )
+        for i, shas in cherries.items():
+            owner = self.owner[i]
+            if owner in prs and prs[owner].kind == SWEEP:
+                hints.setdefault(owner, []).extend(shas)
+        for i, pr in prs.items():
+            if pr.kind == SWEEP and pr.origin is None:
+                mark = marks[i]
+                candidates = ([mark.origin_sha] if mark.origin_sha else []) + hints.get(i, [])
+                pr.origin = self._first_number(candidates, marks)
+            if pr.reverts is None and marks[i].reverts_sha:
+                pr.reverts = self._first_number([marks[i].reverts_sha], marks)
+        return prs
+
+    def _first_number(self, candidates: list[int | str], marks: dict[int, PrMark]) -> int | None:
+        """The first PR number among numbers and commit hashes (resolved through history)."""
+        for candidate in candidates:
+            if isinstance(candidate, int):
+                return candidate
+            i = self._resolve(candidate)
+            if i is None:
+                continue
+            if i in marks:  # the PR's own merge or squash commit
+                return marks[i].number
+            owner = self.owner[i]
+            if owner in marks:  # a commit of the PR's branch
+                return marks[owner].number
+        return None
+
+    def _resolve(self, prefix: str) -> int | None:
+        """The commit index of a full or abbreviated hash, if it is in the history."""
+        if prefix in self.index:
+            return self.index[prefix]
+        if self._sorted_shas is None:
+            self._sorted_shas = sorted(self.shas)
+        pos = bisect.bisect_left(self._sorted_shas, prefix)
+        if pos < len(self._sorted_shas) and self._sorted_shas[pos].startswith(prefix):
+            return self.index[self._sorted_shas[pos]]
+        return None
+
+    # -- pass 2: what each point contains ----------------------------------------
+
+    def _contents(self) -> tuple[dict[str, int], dict[str, int]]:
+        """PR bits and point bits of every point, in one pass from the roots up."""
+        n = len(self.shas)
+        children = [0] * n
+        for parents in self.parents:
+            for p in parents:
+                children[p] += 1
+        pr_bit = {}
+        self.entries: list[PullRequest] = []
+        for i, pr in self.prs.items():
+            pr_bit[i] = 1 << len(self.entries)
+            self.entries.append(pr)
+        point_index = {self.index[sha]: bit for sha, bit in self.point_bit.items()}
+        prs_of: list[int | None] = [None] * n
+        pts_of: list[int | None] = [None] * n
+        pr_out: dict[str, int] = {}
+        pt_out: dict[str, int] = {}
+        for i in range(n - 1, -1, -1):
+            prs_here = pr_bit.get(i, 0)
+            pts_here = point_index.get(i, 0)
+            for p in self.parents[i]:
+                prs_here |= prs_of[p]
+                pts_here |= pts_of[p]
+                children[p] -= 1
+                if children[p] == 0:  # no one else needs the parent's sets
+                    prs_of[p] = pts_of[p] = None
+            if children[i]:
+                prs_of[i] = prs_here
+                pts_of[i] = pts_here
+            if i in point_index:
+                pr_out[self.shas[i]] = prs_here
+                pt_out[self.shas[i]] = pts_here
+        return pr_out, pt_out
+
+    # -- queries -----------------------------------------------------------------
+
+    def contains(self, ancestor: str, descendant: str) -> bool:
+        """Whether point ``ancestor`` is reachable from point ``descendant`` (or is it)."""
+        return bool(self.point_bits[descendant] & self.point_bit[ancestor])
+
+    def between(self, until: str, since: str | None) -> list[PullRequest]:
+        """The PRs reachable from point ``until`` and not from point ``since``, one per ref."""
+        bits = self.pr_bits[until]
+        if since is not None:
+            bits &= ~self.pr_bits[since]
+        return dedupe(self.entries[b] for b in iter_bits(bits))
+
+    def first_containing(self, ordered_points: list[str]) -> dict[int, str]:
+        """For each PR (by entry index), the first point of ``ordered_points`` containing it."""
+        first: dict[int, str] = {}
+        seen = 0
+        for point in ordered_points:
+            bits = self.pr_bits[point] & ~seen
+            for b in iter_bits(bits):
+                first[b] = point
+            seen |= self.pr_bits[point]
+        return first
+
+
+def dedupe(prs: Iterable[PullRequest]) -> list[PullRequest]:
+    """One entry per PR ref (the same PR reached by two paths), oldest merge first."""
+    best: dict[str, PullRequest] = {}
+    for pr in prs:
+        current = best.get(pr.ref)
+        if current is None or (pr.rank, pr.merged_at) < (current.rank, current.merged_at):
+            best[pr.ref] = pr
+    return sorted(best.values(), key=lambda pr: (pr.merged_at, pr.number))
