@@ -177,6 +177,7 @@ class Discovery:
             try:
                 line_for(until, self.config)
             except InputError:
+                self.repo.resolve_commit(until)  # an unknown ref says so first
                 raise InputError(
                     f"{until!r} is neither a version tag nor a release line: give --since too"
                 ) from None
@@ -238,18 +239,19 @@ class Discovery:
             key = line_key(release.version)
             if key != spec.key:
                 by_line.setdefault(key, []).append(release)
-        position = {id(pr): n for n, pr in enumerate(index.entries)}
+        positions = index.ref_positions  # every copy of a PR: merge, sweeps...
         found: dict[str, str] = {}
         for releases in by_line.values():
             releases.sort(key=lambda r: r.version.pep)
             firsts = self._firsts(index, releases)
             for pr in prs:
-                release = firsts.get(position[id(pr)])
-                if release is None or index.contains(spec.until, release.commit):
-                    continue
-                current = found.get(pr.ref)
-                if current is None or release.version < current[0]:
-                    found[pr.ref] = (release.version, release.tags[0])
+                for n in positions[pr.ref]:
+                    release = firsts.get(n)
+                    if release is None or index.contains(spec.until, release.commit):
+                        continue
+                    current = found.get(pr.ref)
+                    if current is None or release.version < current[0]:
+                        found[pr.ref] = (release.version, release.tags[0])
         return {ref: tag for ref, (_, tag) in found.items()}
 
     def _firsts(self, index: HistoryIndex, releases: list[Release]) -> dict[int, Release]:

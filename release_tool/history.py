@@ -15,6 +15,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 from .prmessages import MERGE, NESTED, SQUASH, SWEEP, PrMark, cherry_picked_from, classify
 
@@ -229,6 +230,14 @@ class HistoryIndex:
         if since is not None:
             bits &= ~self.pr_bits[since]
         return dedupe(self.entries[b] for b in iter_bits(bits))
+
+    @cached_property
+    def ref_positions(self) -> dict[str, list[int]]:
+        """Entry indices by PR ref: a PR merged once and swept twice has three."""
+        positions: dict[str, list[int]] = {}
+        for n, entry in enumerate(self.entries):
+            positions.setdefault(entry.ref, []).append(n)
+        return positions
 
     def first_containing(self, ordered_points: list[str]) -> dict[int, str]:
         """For each PR (by entry index), the first point of ``ordered_points`` containing it."""
