@@ -89,7 +89,7 @@ def pattern_regex(pattern: str) -> re.Pattern[str]:
             regex += r"(?P<minor>0|[1-9][0-9]*)"
         else:
             regex += re.escape(part)
-    return re.compile(f"^{regex}$")
+    return re.compile(f"^{regex}\\Z")
 
 
 def _key(name: str) -> str:
@@ -205,7 +205,10 @@ def load_config(root: Path) -> Config:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-    table = data.get("tool", {}).get("release-tool")
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        raise ConfigError(f"{path}: [tool] must be a table, not {tool!r}")
+    table = tool.get("release-tool")
     if table is None:
         return Config()
     return config_from_mapping(table)

@@ -256,12 +256,17 @@ def bump(
     if target not in SCHEMES:
         raise BumpError(f"unknown scheme {target!r}: use one of {', '.join(SCHEMES)}")
     if part not in PARTS:
-        raise BumpError(f"unknown bump part {part!r}: use one of {', '.join(PARTS)}")
+        raise BumpError(
+            f"cannot bump {version.canonical} by {part!r}: "
+            f"unknown part, use one of {', '.join(PARTS)}"
+        )
     pep = version.pep
     name = version.canonical
     major, minor = series_of(pep)
     micro = pep.micro
-    release = f"{major}.{minor}.{micro}"
+    # Keep the epoch and every release number (at least three), so that no bump goes backwards.
+    epoch = f"{pep.epoch}!" if pep.epoch else ""
+    release = ".".join(str(n) for n in (*pep.release, 0, 0)[: max(3, len(pep.release))])
     pre = pep.pre
     if part == "major":
         new = _opening(major + 1, 0, open_series_with)
@@ -277,7 +282,8 @@ def bump(
     elif part == "final":
         if not pep.is_prerelease:
             raise BumpError(f"cannot bump {name} by 'final': it is already a final release")
-        new = release
+        # The final release of X.postN.devM is X.postN, not the earlier X.
+        new = release if pep.pre is not None or pep.post is None else f"{release}.post{pep.post}"
     elif part == "pre":
         if pre is None:
             raise BumpError(
@@ -300,6 +306,7 @@ def bump(
             )
         number = pre[1] + 1 if wanted == current else 1
         new = f"{release}{phase}{number}"
+    new = epoch + new
     result = Version(PepVersion(new), PEP440, new)
     if target == LEGACY:
         reason = legacy_blocker(result.pep)

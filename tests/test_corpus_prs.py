@@ -41,9 +41,12 @@ def notes_sections(path: Path) -> dict[str, set[int]]:
 
 def is_ancestor(repo: Path, commit: str, tag: str) -> bool:
     """git's own answer: is ``commit`` in the history of ``tag``?"""
-    return subprocess.run(
-        ["git", "merge-base", "--is-ancestor", commit, tag], cwd=repo, check=False
-    ).returncode == 0
+    return (
+        subprocess.run(
+            ["git", "merge-base", "--is-ancestor", commit, tag], cwd=repo, check=False
+        ).returncode
+        == 0
+    )
 
 
 @pytest.fixture(scope="module")
