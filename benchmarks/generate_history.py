@@ -6,6 +6,9 @@ then refs. The shape follows DIRAC's release process:
 
 * ``integration`` receives pull requests, each a branch of one to three commits
   and a merge commit ``Merge pull request #N from dev/branch`` plus a title line;
+  some are squash merges (``title (#N)``), some carry a nested PR squashed
+  into their branch before they merged, and on ``integration`` some are sweeps
+  of recent release-branch PRs (``cherry-pick-2-<sha>-integration``);
 * each series ``X.Y`` is developed on ``integration`` with alphas (``vXrY-preN``
   for majors below 8, ``vX.Y.0aN`` from 8 on), then gets a release branch
   ``rel-vXrY`` cut from ``integration`` with its first release on it;
@@ -231,6 +234,7 @@ class Builder:
         self.patch_no: dict[str, int] = {}
         self.alpha_no: dict[str, int] = {}
         self.slips: list[dict] = []
+        self.release_prs: list[tuple[int, str, str]] = []
 
     def commit(self, parents: list[str], message: str, author: str | None = None) -> str:
         """Add one commit record and return its (fake) hash."""
@@ -271,16 +275,72 @@ class Builder:
             f"Merge pull request #{self.pr} from {author}/{topic}\n\n{title}",
         )
         self.advance(branch, merge)
+        if branch.startswith("rel-"):
+            self.release_prs.append((self.pr, merge, title))
+
+    def squash(self, branch: str) -> None:
+        """A PR squash-merged into ``branch``: one commit ``title (#N)``."""
+        self.pr += 1
+        self.advance(branch, self.commit([self.heads[branch]], f"{self.title()} (#{self.pr})"))
+
+    def nested(self, branch: str, size: int) -> None:
+        """A PR whose branch received another PR, squashed, before it merged (cost ``size``)."""
+        self.pr += 2
+        outer, inner = self.pr - 1, self.pr
+        author = f"dev{self.rng.randint(1, 40)}"
+        title = self.title()
+        tip = self.rng.choice(self.recent[branch][-4:])
+        for k in range(size - 1):
+            message = title if k == 0 else f"{self.title()} (#{inner})"
+            tip = self.commit([tip], message, author)
+        merge = self.commit(
+            [self.heads[branch], tip],
+            f"Merge pull request #{outer} from {author}/big_feature_{outer}\n\n{title}",
+        )
+        self.advance(branch, merge)
+
+    def sweep(self, branch: str) -> None:
+        """A sweep PR bringing a release-branch PR to ``branch``, as DIRAC's bot makes them."""
+        number, origin, title = self.rng.choice(self.release_prs[-50:])
+        self.pr += 1
+        topic = f"cherry-pick-2-{origin[:8]}-{branch}"
+        copy = self.commit(
+            [self.heads[branch]], f"{title}\n\n(cherry picked from commit {origin})", "bot"
+        )
+        merge = self.commit(
+            [self.heads[branch], copy],
+            f"Merge pull request #{self.pr} from DIRACGridBot/{topic}\n\n"
+            f"[sweep:{branch}] {title}\n\nSweep #{number} `{title}` to `{branch}`.",
+            "bot",
+        )
+        self.advance(branch, merge)
 
     def fill(self, branch: str, budget: int) -> None:
-        """Spend ``budget`` commits on ``branch``: PRs, and a direct commit for an odd one."""
+        """Spend ``budget`` commits on ``branch``: PRs of every form, a direct commit when odd.
+
+        Mostly GitHub merge commits; some squash merges, some PRs with a
+        nested PR squashed into their branch, and on integration some sweeps
+        of recent release-branch PRs.
+        """
         while budget > 0:
             if budget == 1:
                 self.advance(branch, self.commit([self.heads[branch]], self.title()))
                 return
-            size = min(self.rng.randint(2, 4), budget)
-            self.pull_request(branch, size)
-            budget -= size
+            form = self.rng.random()
+            if form < 0.15:
+                self.squash(branch)
+                budget -= 1
+            elif form < 0.22 and budget >= 3:
+                size = min(self.rng.randint(3, 4), budget)
+                self.nested(branch, size)
+                budget -= size
+            elif form < 0.30 and branch == "integration" and self.release_prs:
+                self.sweep(branch)
+                budget -= 2
+            else:
+                size = min(self.rng.randint(2, 4), budget)
+                self.pull_request(branch, size)
+                budget -= size
 
     def release(self, branch: str, names: list[str]) -> str:
         """A ``Release`` commit on ``branch`` carrying the tags ``names``."""
@@ -376,6 +436,7 @@ def generate(
         "note": f"synthetic DIRAC-shaped history (seed {seed})",
         "commits": len(b.records),
         "tags": len(b.tags),
+        "prs": b.pr,
         "series": [f"{s.major}.{s.minor}" for s in series],
         "slips": b.slips,
     }

@@ -91,7 +91,8 @@ class Discovery:
 
     def index(self, extra_points: Iterable[str] = ()) -> HistoryIndex:
         """The history index over every release and the given points (built once)."""
-        extra = [p for p in extra_points if p not in self._extra_points]
+        known = self._index.point_bit if self._index is not None else {}
+        extra = [p for p in extra_points if p not in known and p not in self._extra_points]
         if self._index is None or extra:
             self._extra_points += extra
             points = [r.commit for r in self.releases] + self._extra_points
@@ -227,42 +228,39 @@ class Discovery:
     ) -> dict[str, str]:
         """For each PR, the earliest release of another line that contains it.
 
-        Only releases that are not descendants of the range's end count: a
-        later release that merged this one is not "already shipped".
+        Every copy of a PR counts (its merge and its sweeps). Only releases
+        that are not descendants of the range's end count: a later release
+        that merged this one is not "already shipped".
         """
-        if not prs:
-            return {}
-        by_line: dict[object, list[Release]] = {}
-        for release in self.releases:
-            if release.version.is_dev:
-                continue
-            key = line_key(release.version)
-            if key != spec.key:
-                by_line.setdefault(key, []).append(release)
-        positions = index.ref_positions  # every copy of a PR: merge, sweeps...
+        firsts = self._line_firsts(index)
         found: dict[str, str] = {}
-        for releases in by_line.values():
-            releases.sort(key=lambda r: r.version.pep)
-            firsts = self._firsts(index, releases)
-            for pr in prs:
-                for n in positions[pr.ref]:
-                    release = firsts.get(n)
-                    if release is None or index.contains(spec.until, release.commit):
-                        continue
-                    current = found.get(pr.ref)
-                    if current is None or release.version < current[0]:
-                        found[pr.ref] = (release.version, release.tags[0])
-        return {ref: tag for ref, (_, tag) in found.items()}
+        for pr in prs:
+            best: Release | None = None
+            for n in index.ref_positions[pr.ref]:
+                for key, release in firsts.get(n, ()):  # ascending versions
+                    if best is not None and release.version >= best.version:
+                        break
+                    if key != spec.key and not index.contains(spec.until, release.commit):
+                        best = release
+                        break
+            if best is not None:
+                found[pr.ref] = best.tags[0]
+        return found
 
-    def _firsts(self, index: HistoryIndex, releases: list[Release]) -> dict[int, Release]:
-        """The first release of a line (ascending list) containing each PR entry."""
-        cache = self.__dict__.setdefault("_first_cache", {})
-        key = tuple(r.commit for r in releases)
-        if key not in cache:
-            by_commit = {r.commit: r for r in releases}
-            firsts = index.first_containing([r.commit for r in releases])
-            cache[key] = {entry: by_commit[commit] for entry, commit in firsts.items()}
-        return cache[key]
+    def _line_firsts(self, index: HistoryIndex) -> dict[int, list[tuple[object, Release]]]:
+        """For each PR entry, the first release of each line containing it, lowest first.
+
+        Computed once per index, in one walk over the releases in version order.
+        """
+        if getattr(self, "_firsts_for", None) is not index:
+            ordered = [
+                (release.commit, line_key(release.version), release)
+                for release in self.releases  # ascending versions
+                if not release.version.is_dev
+            ]
+            self._firsts = index.first_per_group(ordered)
+            self._firsts_for = index
+        return self._firsts
 
 
 def _key(line: ReleaseLine) -> str | tuple[int, int]:

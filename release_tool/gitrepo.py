@@ -145,13 +145,16 @@ class GitRepo:
     def log_records(self, tips: list[str]) -> Iterator[tuple[str, list[str], int, str, str]]:
         """``(sha, parents, commit time, author, message)`` of every ancestor of ``tips``.
 
-        Newest first in topological order (children before parents), streamed
-        from one ``git log`` and split into records as the output arrives.
+        Newest first, streamed from one ``git log`` and split into records as
+        the output arrives, so that parsing overlaps git's walk. This order
+        puts children before parents unless commit times are skewed; the
+        history index checks and re-sorts (``--topo-order`` would make git
+        walk the whole graph before printing the first commit).
         """
         if not tips:
             return
         fmt = "%H%x1f%P%x1f%ct%x1f%an%x1f%B%x1e"
-        args = ["log", "--topo-order", f"--format={fmt}", "--stdin"]
+        args = ["log", f"--format={fmt}", "--stdin"]
         stdin = "".join(f"{tip}\n" for tip in tips)
         try:
             with proc.stream(

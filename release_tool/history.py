@@ -13,6 +13,7 @@ repository cost one read of its history.
 from __future__ import annotations
 
 import bisect
+import heapq
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -26,7 +27,7 @@ _KIND_RANK = {MERGE: 0, SQUASH: 1, SWEEP: 2, NESTED: 3}
 Record = tuple[str, list[str], int, str, str]
 
 
-@dataclass
+@dataclass(slots=True)
 class PullRequest:
     """A pull request as history shows it."""
 
@@ -49,18 +50,35 @@ class PullRequest:
 
 
 def iter_bits(bits: int) -> Iterator[int]:
-    """Indices of the set bits of ``bits``, lowest first."""
-    while bits:
-        low = bits & -bits
-        yield low.bit_length() - 1
-        bits ^= low
+    """Indices of the set bits of ``bits``, lowest first.
+
+    Few bits are peeled off one at a time; many are found in the binary
+    string, so a wide set costs one conversion instead of one big-int
+    operation per bit.
+    """
+    if bits.bit_count() <= 16:
+        while bits:
+            low = bits & -bits
+            yield low.bit_length() - 1
+            bits ^= low
+        return
+    text = bin(bits)[:1:-1]  # lowest bit first
+    pos = text.find("1")
+    while pos != -1:
+        yield pos
+        pos = text.find("1", pos + 1)
 
 
 class HistoryIndex:
     """PRs and points of a history, with each point's contents as bitsets."""
 
     def __init__(self, records: Iterable[Record], points: Iterable[str]) -> None:
-        """Index ``records`` (newest first, topological) and compute the sets of ``points``."""
+        """Index ``records`` and compute the sets of ``points``.
+
+        ``records`` come newest first, as ``git log`` streams them; where clock
+        skew puts a parent before one of its children, the index re-sorts
+        them topologically (children first) before its passes.
+        """
         shas: list[str] = []
         parent_shas: list[list[str]] = []
         times: list[int] = []
@@ -77,19 +95,34 @@ class HistoryIndex:
                 marks[i] = mark
             if "cherry picked from" in message:
                 cherries[i] = cherry_picked_from(message)
-        self.shas = shas
-        self.index = {sha: i for i, sha in enumerate(shas)}
-        index = self.index
-        self.parents = [[index[p] for p in ps if p in index] for ps in parent_shas]
-        self.missing_parents = any(
-            len(ps) != len(resolved) for ps, resolved in zip(parent_shas, self.parents, strict=True)
-        )
+        self._link(shas, parent_shas)
+        order = _children_first(self.parents)
+        if order is not None:  # clock skew: re-sort, then link again
+            where = {old: new for new, old in enumerate(order)}
+            shas = [shas[i] for i in order]
+            parent_shas = [parent_shas[i] for i in order]
+            times = [times[i] for i in order]
+            authors = [authors[i] for i in order]
+            marks = {where[i]: mark for i, mark in marks.items()}
+            cherries = {where[i]: found for i, found in cherries.items()}
+            self._link(shas, parent_shas)
         self._sorted_shas: list[str] | None = None
         self.owner = self._owners(marks)
         self.prs = self._pull_requests(marks, cherries, times, authors)
-        self.points = [p for p in dict.fromkeys(points) if p in index]
+        self.points = [p for p in dict.fromkeys(points) if p in self.index]
         self.point_bit = {sha: 1 << i for i, sha in enumerate(self.points)}
         self.pr_bits, self.point_bits = self._contents()
+
+    def _link(self, shas: list[str], parent_shas: list[list[str]]) -> None:
+        """Number the commits in their order and point each at its parents' numbers."""
+        self.shas = shas
+        self.index = index = {sha: i for i, sha in enumerate(shas)}
+        self.missing_parents = False
+        try:
+            self.parents = [[index[p] for p in ps] for ps in parent_shas]
+        except KeyError:  # a shallow clone: some parents were never read
+            self.parents = [[index[p] for p in ps if p in index] for ps in parent_shas]
+            self.missing_parents = True
 
     # -- pass 1: who brought each commit in ------------------------------------
 
@@ -239,16 +272,55 @@ class HistoryIndex:
             positions.setdefault(entry.ref, []).append(n)
         return positions
 
-    def first_containing(self, ordered_points: list[str]) -> dict[int, str]:
-        """For each PR (by entry index), the first point of ``ordered_points`` containing it."""
-        first: dict[int, str] = {}
-        seen = 0
-        for point in ordered_points:
-            bits = self.pr_bits[point] & ~seen
-            for b in iter_bits(bits):
-                first[b] = point
-            seen |= self.pr_bits[point]
-        return first
+    def first_per_group(
+        self, ordered: Iterable[tuple[str, object, object]], limit: int = 4
+    ) -> dict[int, list]:
+        """For each PR entry, the first point of each group that contains it, ``limit`` at most.
+
+        ``ordered`` yields ``(point, group, payload)`` in the order that
+        decides "first" (ascending versions, say). The result maps an entry's
+        bit index to ``[(group, payload), ...]`` in that same order, cut after
+        ``limit`` groups: callers look for the first group passing a test
+        that few fail, and the cut keeps the cost linear in the PR count.
+        """
+        seen: dict[object, int] = {}
+        full = 0  # entries that already have ``limit`` groups
+        found: dict[int, list] = {}
+        for point, group, payload in ordered:
+            bits = self.pr_bits[point]
+            before = seen.get(group, 0)
+            seen[group] = before | bits
+            for b in iter_bits(bits & ~before & ~full):
+                groups = found.setdefault(b, [])
+                groups.append((group, payload))
+                if len(groups) == limit:
+                    full |= 1 << b
+        return found
+
+
+def _children_first(parents: list[list[int]]) -> list[int] | None:
+    """None when every commit comes before its parents; else such an order (Kahn's algorithm).
+
+    Ties keep the original (newest first) order, so the result stays close
+    to ``git log``'s.
+    """
+    if all(p > i for i, ps in enumerate(parents) for p in ps):
+        return None
+    waiting = [0] * len(parents)  # children not yet placed
+    for ps in parents:
+        for p in ps:
+            waiting[p] += 1
+    ready = [i for i, count in enumerate(waiting) if count == 0]
+    heapq.heapify(ready)
+    order = []
+    while ready:
+        i = heapq.heappop(ready)
+        order.append(i)
+        for p in parents[i]:
+            waiting[p] -= 1
+            if waiting[p] == 0:
+                heapq.heappush(ready, p)
+    return order
 
 
 def dedupe(prs: Iterable[PullRequest]) -> list[PullRequest]:

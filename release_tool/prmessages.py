@@ -65,6 +65,18 @@ def _body_lines(message: str) -> list[str]:
     return [line.strip() for line in message.splitlines()[1:] if line.strip()]
 
 
+def _first_body_line(message: str) -> str | None:
+    """The first non-empty line after the subject, without splitting the whole message."""
+    start = message.find("\n")
+    while start != -1:
+        end = message.find("\n", start + 1)
+        line = message[start + 1 : end if end != -1 else None].strip()
+        if line:
+            return line
+        start = end
+    return None
+
+
 def _revert_info(title: str, message: str) -> tuple[int | None, str | None]:
     """The PR number and commit a revert names, if it is one."""
     match = _REVERT_TITLE.match(title)
@@ -108,8 +120,7 @@ def classify(message: str, parent_count: int) -> PrMark | None:
         if match:
             source = match.group(2)
             owner, _, head = source.partition("/")
-            lines = _body_lines(message)
-            title = lines[0] if lines else subject
+            title = _first_body_line(message) or subject
             return _with_extras(
                 int(match.group(1)), "#", title, message, owner or None, head or source, True
             )

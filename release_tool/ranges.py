@@ -5,7 +5,8 @@ Pure logic over releases (grouped version tags) and an ancestry test.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import bisect
+from collections.abc import Callable, Sequence
 
 from .tags import Release
 from .versions import Version
@@ -28,7 +29,7 @@ def is_cumulative_kind(version: Version) -> bool:
 
 def previous_release(
     target: Release,
-    releases: Iterable[Release],
+    releases: Sequence[Release],
     contains: Contains,
     *,
     cumulative: bool = False,
@@ -43,34 +44,34 @@ def previous_release(
     ``cumulative`` (for ``-preN`` and first finals ``X.Y.0``) starts after
     the latest final release of an older series instead, so the range holds
     everything since the previous series.
+
+    ``releases`` must be in ascending version order (as
+    :func:`~release_tool.tags.group_releases` returns them): the search walks
+    down from ``target`` and stops at the first match.
     """
-    lower = [
-        r
-        for r in releases
-        if r.version < target.version
-        and r.commit != target.commit
-        and not r.version.is_dev
-        and contains(r.commit, target.commit)
-    ]
-    if cumulative and is_cumulative_kind(target.version):
-        older = [
-            r
-            for r in lower
-            if r.version.series < target.version.series and not r.version.is_prerelease
-        ]
-        return _highest(older)
-    key = line_key(target.version)
-    if key == PRE_LINE:
-        same = [r for r in lower if r.version.is_prerelease]
+    version = target.version
+    if cumulative and is_cumulative_kind(version):
+
+        def wanted(r: Release) -> bool:
+            return r.version.series < version.series and not r.version.is_prerelease
+
+    elif version.is_prerelease:
+
+        def wanted(r: Release) -> bool:
+            return r.version.is_prerelease
+
     else:
-        same = [r for r in lower if r.version.series == target.version.series]
-    return _highest(same) or _highest(lower)
 
+        def wanted(r: Release) -> bool:
+            return r.version.series == version.series
 
-def _highest(releases: list[Release]) -> Release | None:
-    """The release of the highest version (the first listed among equals)."""
-    best = None
-    for release in releases:
-        if best is None or release.version > best.version:
-            best = release
-    return best
+    fallback = None
+    start = bisect.bisect_left([r.version.pep for r in releases], version.pep)
+    for release in reversed(releases[:start]):
+        if release.version.is_dev or not contains(release.commit, target.commit):
+            continue
+        if wanted(release):
+            return release
+        if fallback is None:
+            fallback = release
+    return None if cumulative and is_cumulative_kind(version) else fallback

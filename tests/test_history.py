@@ -1,0 +1,70 @@
+"""The PR index as pure logic: records in, PR sets out, whatever order git gives."""
+
+from __future__ import annotations
+
+import random
+
+from release_tool.history import HistoryIndex, _children_first, iter_bits
+
+
+def rec(sha: str, parents: list[str], time: int, message: str):
+    """One record as the git adapter yields it."""
+    return (sha, parents, time, "dev", message)
+
+
+RECORDS = [  # newest first
+    rec("m2", ["m1", "b2"], 9, "Merge pull request #2 from dev/two\n\nSecond"),
+    rec("b2", ["b1"], 8, "fix: inner (#3)"),
+    rec("b1", ["m1"], 7, "work on two"),
+    rec("m1", ["r", "a1"], 6, "Merge pull request #1 from dev/one\n\nFirst"),
+    rec("a1", ["r"], 5, "work on one"),
+    rec("r", [], 1, "root"),
+]
+
+
+def refs(index: HistoryIndex, until: str, since: str | None = None) -> list[tuple[str, str]]:
+    """(ref, kind) of the PRs between two points."""
+    return [(pr.ref, pr.kind) for pr in index.between(until, since)]
+
+
+def test_ranges_and_nesting():
+    index = HistoryIndex(RECORDS, ["m2", "m1", "r"])
+    assert refs(index, "m2") == [("#1", "merge"), ("#3", "nested"), ("#2", "merge")]
+    assert refs(index, "m2", "m1") == [("#3", "nested"), ("#2", "merge")]
+    assert refs(index, "m1", "r") == [("#1", "merge")]
+    assert index.contains("r", "m2") and not index.contains("m2", "m1")
+    nested = next(pr for pr in index.entries if pr.ref == "#3")
+    assert nested.parent == 2
+
+
+def test_clock_skew_is_resorted():
+    """A parent listed before its child (skewed clocks) gives the same answers."""
+    shuffled = RECORDS[:]
+    random.Random(7).shuffle(shuffled)
+    assert _children_first([[1], []]) is None
+    index = HistoryIndex(shuffled, ["m2", "m1", "r"])
+    assert refs(index, "m2", "m1") == [("#3", "nested"), ("#2", "merge")]
+    assert refs(index, "m1", "r") == [("#1", "merge")]
+
+
+def test_missing_parents_are_tolerated():
+    """A shallow history: the root is absent."""
+    index = HistoryIndex(RECORDS[:-1], ["m2", "m1"])
+    assert index.missing_parents
+    assert refs(index, "m2", "m1") == [("#3", "nested"), ("#2", "merge")]
+
+
+def test_iter_bits_both_paths():
+    few = (1 << 3) | (1 << 70)
+    many = sum(1 << i for i in range(0, 400, 3))
+    assert list(iter_bits(few)) == [3, 70]
+    assert list(iter_bits(many)) == list(range(0, 400, 3))
+    assert list(iter_bits(0)) == []
+
+
+def test_first_per_group_is_cut_at_limit():
+    index = HistoryIndex(RECORDS, ["m2", "m1", "r"])
+    ordered = [("m1", "a", "A"), ("m2", "a", "A2"), ("m2", "b", "B"), ("m2", "c", "C")]
+    found = index.first_per_group(ordered, limit=2)
+    first_pr = next(n for n, pr in enumerate(index.entries) if pr.ref == "#1")
+    assert found[first_pr] == [("a", "A"), ("b", "B")]
