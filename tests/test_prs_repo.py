@@ -220,3 +220,24 @@ def test_history_without_prs(make_repo):
     assert prs_json(repo.path, "--until", "v1.0.0a2") == []
     text = run_cli("--repo", str(repo.path), "prs", "--until", "v1.0.0a2")
     assert text.stdout.strip() == "integration: v1.0.0a1..v1.0.0a2 (0 PRs)"
+
+
+def test_cumulative_range(history):
+    entries = prs_json(history.path, "--until", "v8.1.0a1", "--cumulative")
+    assert {e["since"] for e in entries} == {"v8.0.1"}  # the latest final of the 8.0 series
+    assert "#2" not in {e["ref"] for e in entries}  # shipped in v8.0.1 already
+
+
+def test_cumulative_from_configuration(make_repo):
+    repo = make_repo()
+    repo.commit(
+        "configure",
+        {"pyproject.toml": "[tool.release-tool.lines.integration]\ncumulative = true\n"},
+    )
+    repo.tag("v7r2")
+    repo.merge_pr(1, "First for 7.3")
+    repo.tag("v7r3-pre1")
+    repo.merge_pr(2, "Second for 7.3")
+    repo.tag("v7r3-pre2")
+    entries = prs_json(repo.path, "--until", "v7r3-pre2")
+    assert [(e["ref"], e["since"]) for e in entries] == [("#1", "v7r2"), ("#2", "v7r2")]
