@@ -14,20 +14,22 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .commands.cache import cache_group
 from .commands.demo import demo_command
 from .commands.lines import lines_command
 from .commands.prs import prs_command
 from .commands.tags import tags_group
 from .commands.version import version_group
 from .errors import ReleaseToolError
+from .secrets import install_log_filter, redact
 from .settings import Settings
 
 PROG = "release-tool"
 
 
 def _fail(message: str, code: int) -> None:
-    """Print one error line on stderr and exit with ``code``."""
-    click.echo(f"{PROG}: error: {message}", err=True)
+    """Print one error line on stderr (secrets masked) and exit with ``code``."""
+    click.echo(f"{PROG}: error: {redact(message)}", err=True)
     sys.exit(code)
 
 
@@ -70,14 +72,47 @@ class ToolGroup(click.Group):
     type=click.Path(path_type=Path, file_okay=False),
     help="The target git repository (default: the current directory).",
 )
+@click.option(
+    "--github-url",
+    envvar="RELEASE_TOOL_GITHUB_URL",
+    help="GitHub API URL: GitHub Enterprise, or the emulator of 'sandbox serve'.",
+)
+@click.option("--github-repo", help="owner/name on GitHub (default: from the origin remote).")
+@click.option(
+    "--token-file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Read the GitHub token from this file (default: GITHUB_TOKEN or GH_TOKEN).",
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Where to keep the PR cache (default: .git/release-tool of the repository).",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Log what the tool does.")
 @click.option("--debug", is_flag=True, help="Log every command run; show tracebacks.")
 @click.pass_context
-def cli(ctx: click.Context, repo: Path | None, verbose: bool, debug: bool) -> None:
+def cli(
+    ctx: click.Context,
+    repo: Path | None,
+    github_url: str | None,
+    github_repo: str | None,
+    token_file: Path | None,
+    cache_dir: Path | None,
+    verbose: bool,
+    debug: bool,
+) -> None:
     """Release engineering for projects with several release lines."""
     level = logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
     logging.basicConfig(level=level, format=f"{PROG}: %(levelname)s: %(message)s", force=True)
-    ctx.obj = Settings(repo_path=repo, debug=debug)
+    install_log_filter()
+    ctx.obj = Settings(
+        repo_path=repo,
+        debug=debug,
+        github_url=github_url,
+        github_repo=github_repo,
+        token_file=token_file,
+        cache_dir=cache_dir,
+    )
 
 
 cli.add_command(version_group)
@@ -85,6 +120,7 @@ cli.add_command(lines_command)
 cli.add_command(tags_group)
 cli.add_command(prs_command)
 cli.add_command(demo_command)
+cli.add_command(cache_group)
 
 
 def main() -> None:

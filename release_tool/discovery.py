@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from .errors import InputError
+from .forge.base import PrInfo
 from .history import HistoryIndex, PullRequest, Record
 from .inventory import Inventory
 from .lines import INTEGRATION, ReleaseLine, line_for, releases_on_line
@@ -42,17 +43,25 @@ class PrList:
     spec: RangeSpec
     prs: list[PullRequest]
     first_released_in: dict[str, str] = field(default_factory=dict)
+    details: dict[int, PrInfo] | None = None  # from the forge (``--with-bodies``)
 
     def as_json(self) -> list[dict]:
         """The stable JSON objects of ``prs --json``."""
         return [self._entry(pr) for pr in self.prs]
 
+    def detail(self, pr: PullRequest) -> PrInfo | None:
+        """The forge's metadata of a PR (GitHub refs only), when it was fetched."""
+        if self.details is None or not pr.ref.startswith("#"):
+            return None
+        return self.details.get(pr.number)
+
     def _entry(self, pr: PullRequest) -> dict:
-        """One PR as JSON."""
-        return {
+        """One PR as JSON; with forge details, also ``body`` and ``labels``."""
+        info = self.detail(pr)
+        entry = {
             "number": pr.number,
             "ref": pr.ref,
-            "title": pr.title,
+            "title": info.title if info else pr.title,
             "kind": pr.kind,
             "merge_commit": pr.commit,
             "merged_at": iso(pr.merged_at),
@@ -62,11 +71,16 @@ class PrList:
             "until": self.spec.until_label,
             "origin": {"number": pr.origin, "ref": f"#{pr.origin}"} if pr.origin else None,
             "first_released_in": self.first_released_in.get(pr.ref),
-            "author": pr.author,
+            "author": info.author if info and info.author else pr.author,
             "head": pr.head,
             "nested_in": pr.parent,
             "reverts": pr.reverts,
         }
+        if self.details is not None:
+            entry["body"] = info.body if info else None
+            entry["labels"] = info.labels if info else None
+            entry["base"] = info.base if info else None
+        return entry
 
 
 def iso(timestamp: int) -> str:

@@ -130,6 +130,11 @@ class GitRepo:
                 return out.strip()
         raise UnknownRefError(f"unknown revision {ref!r}: no branch, tag or commit of that name")
 
+    def remote_url(self, name: str | None = None) -> str | None:
+        """The URL of a remote (default: the configured one), or None when there is none."""
+        out = self.run("remote", "get-url", "--", name or self.remote, check=False).strip()
+        return out or None
+
     def shallow_commits(self) -> list[str]:
         """The boundary commits of a shallow clone (empty for a complete clone)."""
         path = self.run("rev-parse", "--git-path", "shallow").strip()

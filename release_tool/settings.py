@@ -12,8 +12,11 @@ from pathlib import Path
 
 from .config import Config, load_config
 from .errors import InputError
+from .forge.github import DEFAULT_URL, GitHubForge, GitHubSettings
+from .forge.slug import check_slug, slug_from_url
 from .gitrepo import GitRepo
 from .inventory import Inventory
+from .secrets import read_token
 
 
 @dataclass
@@ -22,6 +25,10 @@ class Settings:
 
     repo_path: Path | None = None
     debug: bool = False
+    github_url: str | None = None
+    github_repo: str | None = None
+    token_file: Path | None = None
+    cache_dir: Path | None = None
 
     @cached_property
     def _opened(self) -> GitRepo:
@@ -56,3 +63,31 @@ class Settings:
     def inventory(self) -> Inventory:
         """Tags, branches and release lines of the repository."""
         return Inventory(self.repo, self.config)
+
+    def github_slug(self) -> str:
+        """``owner/name`` on GitHub: ``--github-repo``, else from the remote's URL."""
+        if self.github_repo:
+            return check_slug(self.github_repo)
+        url = self.repo.remote_url()
+        slug = slug_from_url(url) if url else None
+        if slug is None:
+            raise InputError(
+                f"cannot tell the GitHub repository: remote {self.repo.remote!r} "
+                f"{'has no usable URL' if url else 'does not exist'}; give --github-repo owner/name"
+            )
+        return slug
+
+    def github_forge(self, progress=None) -> GitHubForge:
+        """The GitHub forge of the repository (``--github-url`` for Enterprise or the emulator)."""
+        token, source = read_token(self.token_file)
+        cache_dir = self.cache_dir or (self.repo.git_dir / "release-tool")
+        return GitHubForge(
+            GitHubSettings(
+                slug=self.github_slug(),
+                base_url=self.github_url or DEFAULT_URL,
+                token=token,
+                token_source=source,
+                cache_dir=cache_dir,
+                progress=progress,
+            )
+        )

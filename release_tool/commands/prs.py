@@ -15,11 +15,17 @@ from . import pass_settings
 @click.option("--since", help="Start after this ref (tag, branch or commit).")
 @click.option("--until", help="End at this ref; a release tag alone finds its previous release.")
 @click.option("--cumulative", is_flag=True, help="-preN and X.Y.0 list all since the last series.")
+@click.option(
+    "--with-bodies",
+    is_flag=True,
+    help="Fill titles, bodies and labels from GitHub (cached; see --github-url).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (stable keys).")
 @pass_settings
-def prs_command(settings, branches, since, until, cumulative, as_json) -> None:
+def prs_command(settings, branches, since, until, cumulative, with_bodies, as_json) -> None:
     """List the PRs merged into a release or waiting on release lines."""
-    discovery = Discovery(settings.inventory, progress=lambda m: click.echo(m, err=True))
+    progress = lambda message: click.echo(f"release-tool: {message}", err=True)  # noqa: E731
+    discovery = Discovery(settings.inventory, progress=progress)
     specs = []
     if until is not None:
         if len(branches) > 1:
@@ -38,6 +44,8 @@ def prs_command(settings, branches, since, until, cumulative, as_json) -> None:
             raise InputError("no release lines found: give --branch, or --since and --until")
         specs = [discovery.for_branch(name, since) for name in names]
     results = discovery.answer(specs)
+    if with_bodies:
+        _fill_from_forge(settings.github_forge(progress), results)
     if as_json:
         click.echo(to_json([entry for result in results for entry in result.as_json()]))
         return
@@ -52,7 +60,7 @@ def prs_command(settings, branches, since, until, cumulative, as_json) -> None:
             (
                 pr.ref,
                 pr.kind + (f" in #{pr.parent}" if pr.parent else ""),
-                _short(pr.title, 60),
+                _short(result.detail(pr).title if result.detail(pr) else pr.title, 60),
                 _short("/".join(x for x in (pr.author, pr.head) if x), 30),
                 (f"copy of #{pr.origin}" if pr.origin and pr.origin != pr.number else "")
                 + (f"first released in {result.first_released_in[pr.ref]}"
@@ -62,6 +70,20 @@ def prs_command(settings, branches, since, until, cumulative, as_json) -> None:
         ]  # fmt: skip
         if rows:
             click.echo(format_table(("ref", "kind", "title", "author/branch", "note"), rows))
+
+
+def _fill_from_forge(forge, results) -> None:
+    """Attach the forge's metadata to every list; report PRs the forge does not know."""
+    numbers = {pr.number for r in results for pr in r.prs if pr.ref.startswith("#")}
+    fetched = forge.fetch_prs(numbers)
+    for result in results:
+        result.details = fetched.prs
+    if fetched.missing:
+        refs = ", ".join(f"#{n}" for n in fetched.missing)
+        click.echo(
+            f"release-tool: warning: {len(fetched.missing)} PR(s) not found on GitHub: {refs}",
+            err=True,
+        )
 
 
 def _short(text: str, width: int) -> str:
