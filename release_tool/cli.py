@@ -18,6 +18,7 @@ from .commands.cache import cache_group
 from .commands.demo import demo_command
 from .commands.lines import lines_command
 from .commands.prs import prs_command
+from .commands.sandbox import sandbox_group
 from .commands.tags import tags_group
 from .commands.version import version_group
 from .errors import ReleaseToolError
@@ -120,6 +121,7 @@ cli.add_command(lines_command)
 cli.add_command(tags_group)
 cli.add_command(prs_command)
 cli.add_command(demo_command)
+cli.add_command(sandbox_group)
 cli.add_command(cache_group)
 
 

@@ -17,6 +17,7 @@ from .base import PrInfo
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS prs (number INTEGER PRIMARY KEY, updated_at TEXT, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS missing (number INTEGER PRIMARY KEY);
 """
 
 
@@ -58,6 +59,25 @@ class PrCache:
         with self._db:
             self._db.executemany("INSERT OR REPLACE INTO prs VALUES (?, ?, ?)", rows)
 
+    def missing(self, numbers: Iterable[int]) -> set[int]:
+        """The numbers among ``numbers`` that the forge said do not exist, at the last sync."""
+        numbers = list(numbers)
+        found: set[int] = set()
+        for start in range(0, len(numbers), 500):
+            chunk = numbers[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(f"SELECT number FROM missing WHERE number IN ({marks})", chunk)
+            found.update(n for (n,) in rows)
+        return found
+
+    def set_missing(self, found: Iterable[int], missing: Iterable[int]) -> None:
+        """Record numbers that do not exist, and forget those that now do."""
+        with self._db:
+            self._db.executemany("DELETE FROM missing WHERE number = ?", [(n,) for n in found])
+            self._db.executemany(
+                "INSERT OR REPLACE INTO missing VALUES (?)", [(n,) for n in missing]
+            )
+
     def meta(self, key: str) -> str | None:
         """A stored value (``mark``, ``repository``...)."""
         row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
@@ -78,4 +98,5 @@ class PrCache:
         with self._db:
             self._db.execute("DELETE FROM prs")
             self._db.execute("DELETE FROM meta")
+            self._db.execute("DELETE FROM missing")
         return count

@@ -100,6 +100,7 @@ class GitHubForge(Forge):
             retry=None,  # retries are ours: bounded, logged, rate-limit aware
             seconds_between_requests=None,
             seconds_between_writes=None,
+            lazy=True,  # no request until one is needed
         )
         self.requests = 0
         self._anonymous_said = False
@@ -181,14 +182,24 @@ class GitHubForge(Forge):
         self.settings.sleep(seconds)
 
     def _graphql(self, query: str, variables: dict) -> tuple[dict, list[dict], dict]:
-        """Send a GraphQL document; ``(data, errors, headers)``."""
+        """Send a GraphQL document; ``(data, errors, headers)``.
+
+        GitHub answers an exhausted GraphQL rate limit with HTTP 200 and a
+        ``RATE_LIMIT`` error: that is waited out like the REST one.
+        """
         variables = {"owner": self.owner, "name": self.repo_name, **variables}
-        status, headers, body = self._send(
-            "POST", self._gh.requester.graphql_url, {"query": query, "variables": variables}
-        )
-        if status == 404 or not isinstance(body, dict):
-            raise ForgeError(f"no GraphQL API at {self.settings.base_url} (status {status})")
-        errors = body.get("errors") or []
+        payload = {"query": query, "variables": variables}
+        while True:
+            status, headers, body = self._send("POST", self._gh.requester.graphql_url, payload)
+            if status == 404 or not isinstance(body, dict):
+                raise ForgeError(f"no GraphQL API at {self.settings.base_url} (status {status})")
+            errors = body.get("errors") or []
+            if any(e.get("type") in ("RATE_LIMIT", "RATE_LIMITED") for e in errors):
+                limited = dict(headers, **{"x-ratelimit-remaining": "0"})
+                wait = _rate_limit_wait(403, limited, {"message": "rate limit"})
+                self._wait_rate_limit(wait if wait is not None else 60.0)
+                continue
+            break
         data = body.get("data") or {}
         if data.get("repository") is None:
             if any(e.get("type") == "NOT_FOUND" for e in errors) or "repository" in data:
@@ -209,17 +220,21 @@ class GitHubForge(Forge):
         cache = self._cache()
         try:
             cached = cache.get(wanted) if cache else {}
+            absent = cache.missing(wanted) if cache else set()
             mark = cache.meta("mark") if cache else None
             stale: set[int] = set()
             new_mark = None
-            if cached:
-                changed, new_mark = self._changed_since(mark, set(cached))
-                stale = changed & set(cached)
-            to_fetch = [n for n in wanted if n not in cached or n in stale]
+            if cached or absent:
+                changed, new_mark = self._changed_since(mark, set(cached) | absent)
+                stale = changed & (set(cached) | absent)
+            known = (set(cached) | absent) - stale
+            to_fetch = [n for n in wanted if n not in known]
             fetched, missing, fetch_mark = self._fetch_batches(to_fetch)
             new_mark = new_mark or fetch_mark
+            missing = sorted(set(missing) | (absent - stale))
             if cache:
                 cache.put(fetched.values())
+                cache.set_missing(fetched, missing)
                 if new_mark and (mark is None or not cached or new_mark > mark):
                     cache.set_meta("mark", new_mark)
                 cache.set_meta("repository", f"{self.settings.base_url} {self.settings.slug}")
@@ -292,7 +307,7 @@ class GitHubForge(Forge):
 
     def _repo(self):
         """The PyGithub repository object (lazy: no request until used)."""
-        return self._gh.get_repo(self.settings.slug, lazy=True)
+        return self._gh.get_repo(self.settings.slug)
 
     def _call(self, what: str, action: Callable[[], object]) -> object:
         """Run a PyGithub call, turning its exceptions into one clear ForgeError."""
@@ -388,7 +403,7 @@ class GitHubForge(Forge):
         updated = self._call(
             f"publish the release {release.tag}",
             lambda: target.update_release(
-                name=target.title, message=target.body or "", draft=False,
+                name=target.name, message=target.body or "", draft=False,
                 prerelease=target.prerelease,
             ),
         )  # fmt: skip
@@ -553,7 +568,7 @@ def _release_info(release: github.GitRelease.GitRelease) -> ReleaseInfo:
     return ReleaseInfo(
         id=release.id,
         tag=release.tag_name,
-        name=release.title or release.tag_name,
+        name=release.name or release.tag_name,
         draft=release.draft,
         prerelease=release.prerelease,
         url=release.html_url,
