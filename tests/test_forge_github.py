@@ -211,3 +211,16 @@ def test_cli_with_bodies_and_cache(tmp_path, monkeypatch, caplog):
                failed.stderr, caplog.text]  # fmt: skip
     assert all(TOKEN not in text for text in outputs)
     assert TOKEN.encode() not in cache_bytes
+
+
+def test_without_a_token_the_rest_listing_is_used(emulator, tmp_path, sleeps, caplog):
+    forge = make_forge(emulator, tmp_path, sleeps)
+    forge.settings.token = None
+    result = forge.fetch_prs([229, 230, 999])
+    assert sorted(result.prs) == [229, 230] and result.missing == [999]
+    assert result.prs[230].title == "Fix number 230" and result.prs[229].labels == ["bug"]
+    assert emulator.counts()["graphql"] == 0
+    assert "no token" in caplog.text and caplog.text.count("no token") == 1
+    emulator.reset_counts()
+    warm = forge.fetch_prs([229, 230])
+    assert warm.complete and emulator.counts()["total"] <= 1

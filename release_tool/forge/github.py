@@ -224,12 +224,15 @@ class GitHubForge(Forge):
             mark = cache.meta("mark") if cache else None
             stale: set[int] = set()
             new_mark = None
+            anonymous = self.settings.token is None  # GraphQL needs a token: REST listing
             if cached or absent:
-                changed, new_mark = self._changed_since(mark, set(cached) | absent)
+                scan = self._changed_since_rest if anonymous else self._changed_since
+                changed, new_mark = scan(mark, set(cached) | absent)
                 stale = changed & (set(cached) | absent)
             known = (set(cached) | absent) - stale
             to_fetch = [n for n in wanted if n not in known]
-            fetched, missing, fetch_mark = self._fetch_batches(to_fetch)
+            fetch = self._fetch_listing if anonymous else self._fetch_batches
+            fetched, missing, fetch_mark = fetch(to_fetch)
             new_mark = new_mark or fetch_mark
             missing = sorted(set(missing) | (absent - stale))
             if cache:
@@ -298,6 +301,58 @@ class GitHubForge(Forge):
                 else:
                     found[number] = _pr_from_node(node)
         return found, missing, mark
+
+    def _listing(self) -> Iterable[tuple[list[dict], dict]]:
+        """Pages of every PR, most recently updated first, over REST (works without a token)."""
+        url = (
+            f"{self._gh.requester.base_url}/repos/{self.settings.slug}/pulls"
+            "?state=all&sort=updated&direction=desc&per_page=100"
+        )
+        for _ in range(10_000):  # bounded: a million PRs
+            status, headers, page = self._send("GET", url)
+            if status == 404:
+                raise ForgeError(
+                    f"repository {self.settings.slug} not found on {self.settings.base_url} "
+                    "(or it is private: set GITHUB_TOKEN)"
+                )
+            yield page or [], headers
+            url = _next_link(headers.get("link", ""))
+            if url is None:
+                return
+
+    def _fetch_listing(
+        self, numbers: list[int]
+    ) -> tuple[dict[int, PrInfo], list[int], str | None]:
+        """Without a token: walk the PR listing until every wanted PR is found."""
+        wanted = set(numbers)
+        found: dict[int, PrInfo] = {}
+        mark = None
+        if not wanted:
+            return found, [], None
+        for page, headers in self._listing():
+            mark = mark or _server_time(headers)
+            for item in page:
+                if item["number"] in wanted:
+                    found[item["number"]] = _pr_from_json(item)
+            if len(found) == len(wanted):
+                break
+        return found, sorted(wanted - set(found)), mark
+
+    def _changed_since_rest(
+        self, mark: str | None, cached: set[int]
+    ) -> tuple[set[int], str | None]:
+        """:meth:`_changed_since` over the REST listing, for runs without a token."""
+        if mark is None:
+            return set(cached), None
+        changed: set[int] = set()
+        new_mark = None
+        for page, headers in self._listing():
+            new_mark = new_mark or _server_time(headers)
+            for item in page:
+                if item["updated_at"] <= mark:
+                    return changed, new_mark
+                changed.add(item["number"])
+        return changed, new_mark
 
     def batches_for(self, count: int) -> int:
         """How many batch requests ``count`` uncached PRs take."""
@@ -533,6 +588,33 @@ def _pr_from_node(node: dict) -> PrInfo:
         updated_at=node.get("updatedAt"),
         state=node.get("state"),
         url=node.get("url"),
+    )
+
+
+def _next_link(header: str) -> str | None:
+    """The ``rel="next"`` URL of an RFC 5988 ``Link`` header."""
+    for part in header.split(","):
+        url, _, params = part.partition(";")
+        if 'rel="next"' in params:
+            return url.strip().strip("<>")
+    return None
+
+
+def _pr_from_json(item: dict) -> PrInfo:
+    """A PR from a REST pull-request JSON object."""
+    return PrInfo(
+        number=item["number"],
+        title=item.get("title") or "",
+        body=item.get("body") or "",
+        labels=[label["name"] for label in item.get("labels") or []],
+        author=(item.get("user") or {}).get("login"),
+        base=(item.get("base") or {}).get("ref"),
+        head=(item.get("head") or {}).get("ref"),
+        merged_at=item.get("merged_at"),
+        merge_commit=item.get("merge_commit_sha"),
+        updated_at=item.get("updated_at"),
+        state="MERGED" if item.get("merged_at") else (item.get("state") or "").upper() or None,
+        url=item.get("html_url"),
     )
 
 
