@@ -224,3 +224,10 @@ def test_without_a_token_the_rest_listing_is_used(emulator, tmp_path, sleeps, ca
     emulator.reset_counts()
     warm = forge.fetch_prs([229, 230])
     assert warm.complete and emulator.counts()["total"] <= 1
+
+
+def test_progress_when_fetching_many_batches(emulator, tmp_path, sleeps):
+    messages = []
+    forge = make_forge(emulator, tmp_path, sleeps, progress=messages.append)
+    assert forge.fetch_prs(range(1, 231)).complete
+    assert messages == [f"fetching PRs from GitHub: batch {k}/5" for k in range(1, 6)]
