@@ -14,6 +14,14 @@ Zero configuration describes a DIRAC-style repository: release branches
     remote = "origin"
     cumulative = false          # -preN and X.Y.0 list everything since the previous series
 
+    notes_file = "release.notes"
+    version_files = ["src/pkg/__init__.py"]   # __version__ = "..." set at each release
+    commit_message = "docs: Add release notes for {tag}"
+    sign_tags = false
+    require_ci = false          # the branch head's combined CI status must be green
+    index_url = "https://upload.pypi.org/legacy/"
+    build_isolation = true
+
     [tool.release-tool.lines."rel-v7r3"]
     scheme = "legacy"
     cumulative = true
@@ -60,6 +68,14 @@ class Config:
     remote: str = "origin"
     cumulative: bool = False
     lines: dict[str, LineConfig] = field(default_factory=dict)
+    # -- cutting a release
+    notes_file: str = "release.notes"
+    version_files: tuple[str, ...] = ()
+    commit_message: str = "docs: Add release notes for {tag}"
+    sign_tags: bool = False
+    require_ci: bool = False
+    index_url: str = "https://upload.pypi.org/legacy/"
+    build_isolation: bool = True
 
     def is_cumulative(self, branch: str) -> bool:
         """Whether the line on ``branch`` writes cumulative notes (``-preN`` and ``X.Y.0``)."""
@@ -148,6 +164,15 @@ def _parse_branches(name: str, value: Any) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _parse_paths(name: str, value: Any) -> tuple[str, ...]:
+    """A list of relative file paths (possibly empty)."""
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise ConfigError(f"{_key(name)} must be a list of file paths")
+    if any(v.startswith("/") or ".." in Path(v).parts for v in value):
+        raise ConfigError(f"{_key(name)} must hold paths inside the repository")
+    return tuple(value)
+
+
 def _parse_lines(value: Any) -> dict[str, LineConfig]:
     """The per-branch tables of ``[tool.release-tool.lines]``."""
     if not isinstance(value, dict):
@@ -178,6 +203,13 @@ _PARSERS = {
     "tag_prefix": lambda n, v: v if isinstance(v, str) else _expect_str(n, v),
     "remote": _expect_str,
     "cumulative": _expect_bool,
+    "notes_file": _expect_str,
+    "version_files": lambda n, v: _parse_paths(n, v),
+    "commit_message": _expect_str,
+    "sign_tags": _expect_bool,
+    "require_ci": _expect_bool,
+    "index_url": _expect_str,
+    "build_isolation": _expect_bool,
     "lines": lambda n, v: _parse_lines(v),
 }
 

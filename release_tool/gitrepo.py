@@ -141,6 +141,86 @@ class GitRepo:
         shallow = self.root / path if not Path(path).is_absolute() else Path(path)
         return shallow.read_text().split() if shallow.is_file() else []
 
+    # -- working tree and writes (used by the release) ------------------------
+
+    def dirty_paths(self) -> list[str]:
+        """Paths with uncommitted changes or untracked files (empty when clean)."""
+        out = self.run("status", "--porcelain", "--untracked-files=normal")
+        return [line[3:] for line in out.splitlines() if line.strip()]
+
+    def current_branch(self) -> str | None:
+        """The checked-out branch, or None on a detached HEAD."""
+        out = self.run("symbolic-ref", "--quiet", "--short", "HEAD", check=False).strip()
+        return out or None
+
+    def head_commit(self) -> str:
+        """The commit HEAD points at."""
+        return self.run("rev-parse", "--verify", "HEAD^{commit}").strip()
+
+    def commit_time(self, ref: str) -> int:
+        """The committer time of a commit, Unix seconds."""
+        return int(self.run("log", "-1", "--format=%ct", ref, "--").strip())
+
+    def check_branch_name(self, name: str) -> str:
+        """``name`` if git accepts it as a branch name, else an InputError (no option injection)."""
+        ok = (
+            proc.run(
+                ["git", "check-ref-format", "--branch", name], cwd=self.root, check=False
+            ).returncode
+            == 0
+        )
+        if not ok or name.startswith("-"):
+            raise InputError(f"not a valid branch name: {name!r}")
+        return name
+
+    def fetch(self, *refspecs: str) -> None:
+        """Fetch ``refspecs`` (and tags) from the configured remote."""
+        self.run("fetch", "--quiet", "--tags", "--", self.remote, *refspecs)
+
+    def remote_tag(self, tag: str) -> str | None:
+        """The commit ``tag`` names on the remote (peeled), or None when it has no such tag."""
+        out = self.run("ls-remote", "--tags", "--", self.remote, f"refs/tags/{tag}*")
+        found = {}
+        for line in out.splitlines():
+            sha, ref = line.split("\t", 1)
+            found[ref] = sha
+        return found.get(f"refs/tags/{tag}^{{}}") or found.get(f"refs/tags/{tag}")
+
+    def local_tag(self, tag: str) -> str | None:
+        """The commit a local tag points to (peeled), or None."""
+        out = self.run(
+            "rev-parse", "--verify", "--quiet", f"refs/tags/{tag}^{{commit}}", check=False
+        )
+        return out.strip() or None
+
+    def commit_paths(self, paths: list[str], message: str) -> str:
+        """Commit exactly ``paths`` with ``message``; the new commit's hash."""
+        self.run("add", "--", *paths)
+        self.run("commit", "--quiet", "--no-verify", "-F", "-", "--", *paths, input=message)
+        return self.head_commit()
+
+    def create_tag(self, tag: str, commit: str, message: str, *, sign: bool = False) -> None:
+        """An annotated (or signed) tag ``tag`` on ``commit``."""
+        self.run("tag", "-s" if sign else "-a", "-m", message, "--", tag, commit)
+
+    def delete_tag(self, tag: str) -> None:
+        """Delete a local tag."""
+        self.run("tag", "-d", "--", tag)
+
+    def reset_branch(self, commit: str) -> None:
+        """Move the checked-out branch and work tree back to ``commit`` (undo a local commit)."""
+        self.run("reset", "--quiet", "--hard", commit)
+
+    def push_atomic(self, branch: str, tag: str) -> tuple[bool, str]:
+        """Push branch and tag together (``--atomic``); ``(ok, git's message)``."""
+        result = proc.run(
+            ["git", "push", "--atomic", "--porcelain", "--", self.remote,
+             f"refs/heads/{branch}:refs/heads/{branch}", f"refs/tags/{tag}:refs/tags/{tag}"],
+            cwd=self.root, check=False,
+        )  # fmt: skip
+        message = (result.stderr + result.stdout).strip()
+        return result.returncode == 0, message
+
     def is_shallow(self) -> bool:
         """Whether this is a shallow clone, missing part of its history."""
         return self.run("rev-parse", "--is-shallow-repository").strip() == "true"

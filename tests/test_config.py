@@ -33,6 +33,13 @@ DIRAC_DEFAULTS = {
     "remote": "origin",
     "cumulative": False,
     "lines": {},
+    "notes_file": "release.notes",
+    "version_files": (),
+    "commit_message": "docs: Add release notes for {tag}",
+    "sign_tags": False,
+    "require_ci": False,
+    "index_url": "https://upload.pypi.org/legacy/",
+    "build_isolation": True,
 }
 
 FULL_TOML = """\
@@ -455,3 +462,13 @@ def test_property_release_branch_round_trips_through_the_regex(pattern, major, m
     assert match is not None
     assert (int(match["major"]), int(match["minor"])) == (major, minor)
     assert config.release_branch_regex.match(branch + "x") is None
+
+
+def test_release_keys():
+    config = config_from_mapping(
+        {"version_files": ["src/pkg/__init__.py"], "notes_file": "CHANGES", "sign_tags": True}
+    )
+    assert config.version_files == ("src/pkg/__init__.py",) and config.sign_tags
+    for bad in (["/etc/passwd"], ["../x"], "src/x.py", [1]):
+        with pytest.raises(ConfigError, match=r"tool\.release-tool\.version_files"):
+            config_from_mapping({"version_files": bad})

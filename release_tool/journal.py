@@ -1,0 +1,85 @@
+"""The release journal: which steps of a release are done and what they produced.
+
+One JSON file per release tag under ``.git/release-tool/releases/``, written
+atomically after every step, so a release interrupted anywhere (a crash, a
+kill, a network error) can be resumed from its first incomplete step. It
+holds commit hashes, file names, digests and URLs, never a token.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputError
+
+#: The steps of a release, in order.
+STEPS = ("preflight", "notes", "tag", "build", "push", "forge", "index")
+
+
+@dataclass
+class Journal:
+    """The state of one release on disk."""
+
+    path: Path
+    tag: str
+    branch: str
+    version: str
+    steps: dict[str, dict] = field(default_factory=dict)
+
+    @classmethod
+    def location(cls, git_dir: Path, tag: str) -> Path:
+        """Where the journal of ``tag`` lives."""
+        safe = tag.replace("/", "_")
+        return Path(git_dir) / "release-tool" / "releases" / f"{safe}.json"
+
+    @classmethod
+    def load(cls, path: Path) -> Journal | None:
+        """The journal at ``path``, or None when there is none."""
+        if not path.exists():
+            return None
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return cls(path, data["tag"], data["branch"], data["version"], data["steps"])
+        except (ValueError, KeyError) as exc:
+            raise InputError(f"the release journal {path} is damaged: {exc}") from None
+
+    def save(self) -> None:
+        """Write the journal atomically (a crash leaves the old or the new file, never half)."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        data = {"tag": self.tag, "branch": self.branch, "version": self.version,
+                "steps": self.steps}  # fmt: skip
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".journal-")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, indent=2)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, self.path)
+
+    def done(self, step: str) -> bool:
+        """Whether ``step`` completed."""
+        return step in self.steps
+
+    def record(self, step: str, **produced: object) -> None:
+        """Mark ``step`` complete with what it produced, and save."""
+        self.steps[step] = dict(produced)
+        self.save()
+
+    def forget(self, *steps: str) -> None:
+        """Mark steps incomplete again (after undoing them), and save."""
+        for step in steps:
+            self.steps.pop(step, None)
+        self.save()
+
+    @property
+    def next_step(self) -> str | None:
+        """The first incomplete step, or None when the release is complete."""
+        return next((s for s in STEPS if s not in self.steps), None)
+
+    @property
+    def complete(self) -> bool:
+        """Whether every step is done."""
+        return self.next_step is None
