@@ -17,6 +17,7 @@ from . import __version__
 from .commands.cache import cache_group
 from .commands.demo import demo_command
 from .commands.lines import lines_command
+from .commands.notes import notes_group
 from .commands.prs import prs_command
 from .commands.sandbox import sandbox_group
 from .commands.tags import tags_group
@@ -123,6 +124,7 @@ cli.add_command(prs_command)
 cli.add_command(demo_command)
 cli.add_command(sandbox_group)
 cli.add_command(cache_group)
+cli.add_command(notes_group)
 
 
 def main() -> None:

@@ -21,6 +21,10 @@ Zero configuration describes a DIRAC-style repository: release branches
     require_ci = false          # the branch head's combined CI status must be green
     index_url = "https://upload.pypi.org/legacy/"
     build_isolation = true
+    templates = "release-templates"   # overrides of dirac.j2, markdown.j2, rst.j2
+
+    [tool.release-tool.notes]          # see release_tool.notes.config
+    system_order = ["Core"]
 
     [tool.release-tool.lines."rel-v7r3"]
     scheme = "legacy"
@@ -31,6 +35,7 @@ Unknown keys and wrong types are errors that name the key.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import sys
 from dataclasses import dataclass, field
@@ -38,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
+from .notes.config import NotesConfig, notes_config_from_mapping
 from .versions import OPENINGS, SCHEMES
 
 if sys.version_info >= (3, 11):
@@ -76,6 +82,7 @@ class Config:
     require_ci: bool = False
     index_url: str = "https://upload.pypi.org/legacy/"
     build_isolation: bool = True
+    notes: NotesConfig = field(default_factory=NotesConfig)
 
     def is_cumulative(self, branch: str) -> bool:
         """Whether the line on ``branch`` writes cumulative notes (``-preN`` and ``X.Y.0``)."""
@@ -210,12 +217,18 @@ _PARSERS = {
     "require_ci": _expect_bool,
     "index_url": _expect_str,
     "build_isolation": _expect_bool,
+    "notes": lambda n, v: notes_config_from_mapping(v, prefix=_key("notes")),
+    "templates": lambda n, v: Path(_expect_str(n, v)),
     "lines": lambda n, v: _parse_lines(v),
 }
 
 
-def config_from_mapping(table: Any) -> Config:
-    """Validate the ``[tool.release-tool]`` table and build a :class:`Config`."""
+def config_from_mapping(table: Any, root: Path | None = None) -> Config:
+    """Validate the ``[tool.release-tool]`` table and build a :class:`Config`.
+
+    ``templates`` (a directory overriding the notes templates) is taken
+    relative to ``root``, the repository, when given.
+    """
     if not isinstance(table, dict):
         raise ConfigError(f"[{SECTION}] must be a table")
     values = {}
@@ -225,6 +238,12 @@ def config_from_mapping(table: Any) -> Config:
             known = ", ".join(sorted(_PARSERS))
             raise ConfigError(f"unknown configuration key {_key(key)} (known keys: {known})")
         values[key] = parser(key, value)
+    templates = values.pop("templates", None)
+    if templates is not None:
+        if root is not None and not templates.is_absolute():
+            templates = Path(root) / templates
+        notes = values.get("notes", NotesConfig())
+        values["notes"] = dataclasses.replace(notes, templates=templates)
     return Config(**values)
 
 
@@ -243,4 +262,4 @@ def load_config(root: Path) -> Config:
     table = tool.get("release-tool")
     if table is None:
         return Config()
-    return config_from_mapping(table)
+    return config_from_mapping(table, root=Path(root))

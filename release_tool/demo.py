@@ -4,11 +4,15 @@ Three release lines (``rel-v7r3`` with legacy tags, ``rel-v8r0`` with PEP
 440 tags, ``integration`` with alphas of 8.1), forward merges between them,
 a dual-tagged release, a sweep, a squash-merged PR, unreleased PRs on every
 line, junk tags, and a local bare repository as ``origin``. The work tree
-is a buildable Python project (``diracdemo``).
+is a buildable Python project (``diracdemo``). ``prs.json`` beside it holds
+the PRs' GitHub side (bodies with release-notes blocks, labels, authors) in
+the emulator's data-file format, so every command can run against
+``release-tool sandbox serve --prs prs.json``.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from .errors import InputError
@@ -27,6 +31,9 @@ requires-python = ">=3.9"
 
 [tool.hatch.version]
 path = "src/diracdemo/__init__.py"
+
+[tool.release-tool]
+version_files = ["src/diracdemo/__init__.py"]
 """
 
 
@@ -43,7 +50,7 @@ def build_demo(directory: str | Path) -> Path:
     directory = Path(directory)
     if directory.exists() and any(directory.iterdir()):
         raise InputError(f"{directory}: directory is not empty; give a new or empty one")
-    repo = RepoBuilder(directory / "repo", branch="integration")
+    repo = _DemoBuilder(directory / "repo", branch="integration")
     repo.commit(
         "Initial import of the demo project",
         {"pyproject.toml": PYPROJECT, "README.md": "# diracdemo\n", **_version_file("7.3.0a0")},
@@ -97,4 +104,64 @@ def build_demo(directory: str | Path) -> Path:
     repo.tag("latest")
     repo.tag("v8.0.0.a18", "v8.0.0a2")
     repo.make_bare_origin(directory / "origin.git", ["integration", "rel-v7r3", "rel-v8r0"])
+    write_prs_file(directory / "prs.json", repo.prs)
     return repo.path
+
+
+#: Release-note blocks of the demo PRs, as their authors wrote them on GitHub
+#: (#7 and #9 rely on their conventional-commit titles, #12 has none at all).
+BODIES = {
+    1: "*WMS\nNEW: the WorkloadManagement agent",
+    2: "* DMS:\nNEW: a catalogue plugin\n  with bulk queries",
+    3: "*WorkloadManagement\nFIX: proxy renewal in the JobAgent",
+    4: "*WorkloadManagementSystem\nBUGFIX: pilot logging of failed jobs",
+    5: "*DataManagement\nFIX: typo in the FTS3 agent",
+    6: "*Core\nCHANGE: Python 3 only\nREMOVED: Python 2 compatibility code",
+    8: "*DMS\nFIX: the StorageElement cache",
+    10: "*Framework\nNEW: token support in the pilot",
+    11: "*DMS\nFIX: the StorageElement cache",
+}
+LABELS = {8: ["bug"], 11: ["sweep"]}
+
+
+class _DemoBuilder(RepoBuilder):
+    """A RepoBuilder that remembers every PR it merges, for the emulator's data file."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        """Start with no PRs."""
+        super().__init__(*args, **kwargs)
+        self.prs: list[dict] = []
+
+    def _remember(self, number: int, title: str, commit: str, author: str, head: str) -> None:
+        """Record a merged PR with its notes block and labels."""
+        body = BODIES.get(number)
+        self.prs.append(
+            {
+                "number": number,
+                "title": title,
+                "body": f"BEGINRELEASENOTES\n{body}\nENDRELEASENOTES\n" if body else "",
+                "labels": LABELS.get(number, []),
+                "author": author,
+                "base": self.current_branch,
+                "head": head,
+                "merge_commit": commit,
+                "merged_at": self.clock,
+            }
+        )
+
+    def merge_pr(self, number: int, title: str, *, author: str = "dev", **kwargs) -> str:
+        """Merge as GitHub does, and remember the PR."""
+        commit = super().merge_pr(number, title, author=author, **kwargs)
+        self._remember(number, title, commit, author, kwargs.get("head") or f"pr-{number}")
+        return commit
+
+    def squash_pr(self, number: int, title: str, files=None) -> str:
+        """Squash-merge, and remember the PR."""
+        commit = super().squash_pr(number, title, files)
+        self._remember(number, title, commit, "dev", f"pr-{number}")
+        return commit
+
+
+def write_prs_file(path: Path, prs: list[dict]) -> None:
+    """The emulator's PR data file (see :mod:`release_tool.sandbox.data`)."""
+    path.write_text(json.dumps(prs, indent=2) + "\n", encoding="utf-8")

@@ -6,7 +6,7 @@ repository, configuration and inventory, so tests swap a client in one place.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -29,6 +29,7 @@ class Settings:
     github_repo: str | None = None
     token_file: Path | None = None
     cache_dir: Path | None = None
+    token: str | None = field(default=None, repr=False)  # set by code, never by an option
 
     @cached_property
     def _opened(self) -> GitRepo:
@@ -79,7 +80,7 @@ class Settings:
 
     def github_forge(self, progress=None) -> GitHubForge:
         """The GitHub forge of the repository (``--github-url`` for Enterprise or the emulator)."""
-        token, source = read_token(self.token_file)
+        token, source = (self.token, "the demo") if self.token else read_token(self.token_file)
         cache_dir = self.cache_dir or (self.repo.git_dir / "release-tool")
         return GitHubForge(
             GitHubSettings(

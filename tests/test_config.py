@@ -23,6 +23,7 @@ from release_tool.config import (
     pattern_regex,
 )
 from release_tool.errors import ConfigError, InputError
+from release_tool.notes.config import NotesConfig
 
 DIRAC_DEFAULTS = {
     "release_branch_pattern": "rel-v{major}r{minor}",
@@ -40,6 +41,7 @@ DIRAC_DEFAULTS = {
     "require_ci": False,
     "index_url": "https://upload.pypi.org/legacy/",
     "build_isolation": True,
+    "notes": dataclasses.asdict(NotesConfig()),
 }
 
 FULL_TOML = """\

@@ -8,9 +8,13 @@ from pathlib import Path
 import click
 
 from ..demo import build_demo
+from ..sandbox import GitHubEmulator
 from ..settings import Settings
 from .lines import lines_command
+from .notes import notes_group
 from .tags import audit
+
+DEMO_SLUG = "diracgrid/diracdemo"
 
 
 @click.command("demo")
@@ -27,10 +31,31 @@ def demo_command(ctx: click.Context, directory: Path | None) -> None:
     ctx.invoke(lines_command, as_json=False)
     click.echo(f"\n$ release-tool --repo {repo} tags audit")
     ctx.invoke(audit, as_json=False, strict=False)
+    prs_file = directory / "prs.json"
+    with GitHubEmulator.from_repo(repo, prs_file=prs_file, name=DEMO_SLUG) as gh:
+        ctx.obj = Settings(repo_path=repo, github_url=gh.base_url, github_repo=DEMO_SLUG,
+                           token="demo-token", debug=ctx.obj.debug)  # fmt: skip
+        for line in ("rel-v7r3", "rel-v8r0"):
+            click.echo(
+                f"\n$ release-tool --repo {repo} --github-url URL --github-repo {DEMO_SLUG} "
+                f"notes --branch {line}"
+            )
+            ctx.invoke(notes_group, branch=line, until=None, since=None, version=None,
+                       fmt="dirac", output=None, write_file=None, review=False,
+                       cumulative=False, source="github")  # fmt: skip
+        click.echo("\n$ release-tool ... notes --branch integration --format markdown --review")
+        ctx.invoke(notes_group, branch="integration", until=None, since=None, version=None,
+                   fmt="markdown", output=None, write_file=None, review=True,
+                   cumulative=False, source="github")  # fmt: skip
     click.echo(
+        "\n(URL: the GitHub emulator, started for the tour with the PR bodies of "
+        f"{prs_file};\n run your own with: release-tool --repo {repo} sandbox serve "
+        f"--prs {prs_file} --name {DEMO_SLUG})\n"
         "\nTry next:\n"
         f"  release-tool --repo {repo} version next --branch rel-v7r3\n"
         f"  release-tool --repo {repo} version check 8.0.1 --branch rel-v8r0\n"
+        f"  release-tool --repo {repo} prs --until v8.1.0a1\n"
+        f"  release-tool --repo {repo} notes --branch integration --review\n"
         "  release-tool version bump v7r3p2 patch\n"
         "  release-tool version show v7r3-pre2 --json"
     )

@@ -45,7 +45,7 @@ def prs_command(settings, branches, since, until, cumulative, with_bodies, as_js
         specs = [discovery.for_branch(name, since) for name in names]
     results = discovery.answer(specs)
     if with_bodies:
-        _fill_from_forge(settings.github_forge(progress), results)
+        fill_from_forge(settings.github_forge(progress), results)
     if as_json:
         click.echo(to_json([entry for result in results for entry in result.as_json()]))
         return
@@ -72,7 +72,7 @@ def prs_command(settings, branches, since, until, cumulative, with_bodies, as_js
             click.echo(format_table(("ref", "kind", "title", "author/branch", "note"), rows))
 
 
-def _fill_from_forge(forge, results) -> None:
+def fill_from_forge(forge, results) -> None:
     """Attach the forge's metadata to every list; report PRs the forge does not know."""
     numbers = {pr.number for r in results for pr in r.prs if pr.ref.startswith("#")}
     fetched = forge.fetch_prs(numbers)

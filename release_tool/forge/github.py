@@ -320,9 +320,7 @@ class GitHubForge(Forge):
             if url is None:
                 return
 
-    def _fetch_listing(
-        self, numbers: list[int]
-    ) -> tuple[dict[int, PrInfo], list[int], str | None]:
+    def _fetch_listing(self, numbers: list[int]) -> tuple[dict[int, PrInfo], list[int], str | None]:
         """Without a token: walk the PR listing until every wanted PR is found."""
         wanted = set(numbers)
         found: dict[int, PrInfo] = {}

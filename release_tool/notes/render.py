@@ -1,0 +1,261 @@
+"""Render release notes: jinja2 templates in a sandbox, and JSON.
+
+Formats are template names: ``dirac`` (``dirac.j2``, DIRAC's
+``release.notes`` house format), ``markdown`` (a GitHub release body) and
+``rst`` (documentation) ship in the ``templates/`` directory of the project
+(inside the wheel: ``release_tool/templates``); ``json`` is produced with
+:func:`json.dumps`, never by a template. A repository overrides a template,
+or adds a format, with a file ``<format>.j2`` in its own template directory.
+
+Templates run in :class:`jinja2.sandbox.SandboxedEnvironment` with
+``StrictUndefined``; names ending in ``html``/``htm``/``xml`` (``html.j2``)
+are autoescaped. PR text only ever enters a template as data, so a body
+containing ``{{ 7*7 }}`` or ``{% include %}`` comes out literally.
+
+Every template receives:
+
+* ``releases``: the list of :class:`~.model.ReleaseNotes` (``version``,
+  ``date``, ``sections`` of ``system`` and ``entries``, ``free_text``,
+  ``unclassified``, ``excluded``); each entry has ``type``, ``refs``,
+  ``text`` (continuation lines joined with ``\\n``), ``breaking``, ``source``;
+* ``review``: True in review mode (show unclassified and excluded PRs);
+* ``repo_url``: the repository's web address without a trailing slash, or None;
+* ``format``: the format name.
+
+Filters: ``md_escape``, ``rst_escape``, ``md_ref`` and ``rst_ref`` (a ref as a
+link when ``repo_url`` is known), ``underline(char)`` (a line of ``char`` as
+long as the value), ``tidy`` (for a whole document: trailing spaces off,
+runs of blank lines squeezed to one, one final newline). Global:
+``ref_url(ref)``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from ..errors import InputError
+from .model import ReleaseNotes
+
+JSON = "json"
+_HTML_SUFFIXES = {"html", "htm", "xml"}
+
+_MD_CODE_OR_URL = re.compile(r"(`+)(?:.+?)(?<!`)\1(?!`)|<?https?://[^\s<>()]+>?")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>~|])")
+_MD_ENTITY = re.compile(r"&(?=#?\w+;)")
+_MD_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+(?=[.)]))", re.M)
+_RST_LITERAL = re.compile(r"(?::[\w.+-]+:)?(`+)(?:.+?)(?<!`)\1(?!`)_{0,2}")
+_RST_SPECIAL = re.compile(r"([\\`*|])|_(?=\W|$)")
+_RST_LINE_START = re.compile(r"^(\s*)(\.\.|[+-](?=\s|$)|#\.|\d+[.)](?=\s|$))", re.M)
+_REF = re.compile(r"^([#!])(\d+)$")
+
+
+def builtin_template_dir() -> Path:
+    """The templates shipped with release-tool: in the package, else the repository's."""
+    import release_tool
+
+    package = Path(release_tool.__file__).resolve().parent
+    for candidate in (package / "templates", package.parent / "templates"):
+        if (candidate / "dirac.j2").is_file():
+            return candidate
+    raise InputError(f"release-tool's templates are missing (looked in {package}/templates)")
+
+
+def _escape_outside(text: str, protected: re.Pattern[str], escape) -> str:
+    """Apply ``escape`` to the parts of ``text`` that ``protected`` does not match."""
+    out: list[str] = []
+    pos = 0
+    for match in protected.finditer(text):
+        out.append(escape(text[pos : match.start()]))
+        out.append(match.group())
+        pos = match.end()
+    out.append(escape(text[pos:]))
+    return "".join(out)
+
+
+def _md_line_start(match: re.Match[str]) -> str:
+    """Escape a block marker at a line start: ``#`` -> ``\\#``, ``1.`` -> ``1\\.``."""
+    indent, marker = match.groups()
+    if marker.isdigit():  # a digit cannot be escaped: escape the dot or paren after it
+        return f"{indent}{marker}\\"
+    return f"{indent}\\{marker}"
+
+
+def _line_starts(pattern: re.Pattern[str], text: str, repl, first_line: bool) -> str:
+    """Escape block markers at line starts; on the first line only if ``first_line``."""
+    if first_line:
+        return pattern.sub(repl, text)
+    head, newline, rest = text.partition("\n")
+    return head + newline + pattern.sub(repl, rest)
+
+
+def md_escape(value: object, line_start: bool = False) -> str:
+    """Markdown-escape plain text, so it renders as written.
+
+    Backslash-escapes ``\\ ` * _ [ ] < > ~ |``, entity-like ``&`` and
+    block markers at the start of continuation lines (``#``, ``>``, ``-``,
+    ``+``, ``=``, ``1.``); of the first line too with ``line_start`` (for a
+    value that starts a line in the output). Code spans in balanced
+    backticks and bare URLs are left as they are.
+    """
+    text = str(value)
+
+    def escape(part: str) -> str:
+        """Escape Markdown specials in a part without code spans or URLs."""
+        part = _MD_SPECIAL.sub(r"\\\1", part)
+        return _MD_ENTITY.sub(r"\\&", part)
+
+    text = _escape_outside(text, _MD_CODE_OR_URL, escape)
+    return _line_starts(_MD_LINE_START, text, _md_line_start, line_start)
+
+
+def rst_escape(value: object, line_start: bool = False) -> str:
+    """reStructuredText-escape plain text, so it renders as written.
+
+    Backslash-escapes ``\\ ` * |``, an ``_`` that ends a word (a reference
+    in RST) and block markers at the start of continuation lines (``..``,
+    ``-``, ``+``, ``#.``, ``1.``); of the first line too with ``line_start``.
+    Interpreted text and roles in balanced backticks (``:mod:`x```,
+    ````code````) are left as they are.
+    """
+    text = str(value)
+
+    def escape(part: str) -> str:
+        """Escape RST specials in a part without interpreted text or literals."""
+        return _RST_SPECIAL.sub(lambda m: "\\" + m.group(), part)
+
+    text = _escape_outside(text, _RST_LITERAL, escape)
+    return _line_starts(_RST_LINE_START, text, r"\1\\\2", line_start)
+
+
+def ref_url(ref: str, repo_url: str | None) -> str | None:
+    """The web address of a PR ref: GitHub ``#N`` -> ``/pull/N``, GitLab ``!N`` -> MR."""
+    match = _REF.match(ref)
+    if not repo_url or match is None:
+        return None
+    base = repo_url.rstrip("/")
+    if match.group(1) == "!":
+        return f"{base}/-/merge_requests/{match.group(2)}"
+    return f"{base}/pull/{match.group(2)}"
+
+
+def tidy(text: str) -> str:
+    """Trailing spaces off, leading blank lines off, blank runs squeezed, one final newline."""
+    lines = [line.rstrip() for line in text.split("\n")]
+    out: list[str] = []
+    for line in lines:
+        if not line and (not out or not out[-1]):
+            continue
+        out.append(line)
+    while out and not out[-1]:
+        out.pop()
+    return "\n".join(out) + "\n" if out else ""
+
+
+def _autoescape(name: str | None) -> bool:
+    """Autoescape templates for HTML targets: ``html.j2``, ``page.htm.j2``, ``feed.xml.j2``."""
+    if name is None:
+        return False
+    stem = name.removesuffix(".j2")
+    return stem.rsplit(".", 1)[-1].lower() in _HTML_SUFFIXES
+
+
+def make_environment(
+    template_dir: str | Path | None = None, repo_url: str | None = None
+) -> SandboxedEnvironment:
+    """The sandboxed environment: overrides from ``template_dir`` first, then built-ins."""
+    dirs = [str(template_dir)] if template_dir is not None else []
+    dirs.append(str(builtin_template_dir()))
+    env = SandboxedEnvironment(
+        loader=jinja2.FileSystemLoader(dirs),
+        autoescape=_autoescape,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    base = repo_url.rstrip("/") if repo_url else None
+
+    def md_ref(ref: str) -> str:
+        """``#N`` as a Markdown link to the PR when the repository is known."""
+        url = ref_url(ref, base)
+        return f"[{ref}]({url})" if url else (ref if _REF.match(ref) else md_escape(ref))
+
+    def rst_ref(ref: str) -> str:
+        """``#N`` as an anonymous RST link to the PR when the repository is known."""
+        url = ref_url(ref, base)
+        return f"`{ref} <{url}>`__" if url else rst_escape(ref)
+
+    env.filters.update(
+        md_escape=md_escape,
+        rst_escape=rst_escape,
+        md_ref=md_ref,
+        rst_ref=rst_ref,
+        underline=lambda value, char="=": char * len(str(value)),
+        tidy=tidy,
+    )
+    env.globals["ref_url"] = lambda ref: ref_url(ref, base)
+    return env
+
+
+def available_formats(template_dir: str | Path | None = None) -> list[str]:
+    """Format names: ``json`` and every ``<name>.j2`` of the built-ins and ``template_dir``."""
+    names = {JSON}
+    for directory in (builtin_template_dir(), template_dir):
+        if directory is not None and Path(directory).is_dir():
+            names.update(p.name.removesuffix(".j2") for p in Path(directory).glob("*.j2"))
+    return sorted(names)
+
+
+def render_json(notes: ReleaseNotes | Sequence[ReleaseNotes], *, review: bool = False) -> str:
+    """JSON with stable keys: an object for one release, a list for several."""
+    if isinstance(notes, ReleaseNotes):
+        data: object = notes.as_dict(review=review)
+    else:
+        data = [release.as_dict(review=review) for release in notes]
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def render(
+    notes: ReleaseNotes | Sequence[ReleaseNotes],
+    fmt: str = "dirac",
+    *,
+    template_dir: str | Path | None = None,
+    repo_url: str | None = None,
+    review: bool = False,
+) -> str:
+    """Render one release or several (newest first, as in a notes file) in ``fmt``.
+
+    ``template_dir`` holds the repository's overrides (``<fmt>.j2``).
+    ``repo_url`` (``https://github.com/OWNER/REPO``) turns refs into links in
+    the formats that have links. Unknown formats and broken templates are
+    :class:`~release_tool.errors.InputError`.
+    """
+    if fmt == JSON:
+        return render_json(notes, review=review)
+    if template_dir is not None and not Path(template_dir).is_dir():
+        raise InputError(f"template directory {template_dir} does not exist")
+    releases = [notes] if isinstance(notes, ReleaseNotes) else list(notes)
+    env = make_environment(template_dir, repo_url)
+    name = f"{fmt}.j2"
+    try:
+        template = env.get_template(name)
+    except jinja2.TemplateNotFound:
+        known = ", ".join(available_formats(template_dir))
+        raise InputError(f"unknown notes format {fmt!r} (known: {known})") from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise InputError(f"template {exc.filename or name}, line {exc.lineno}: {exc}") from None
+    try:
+        return template.render(
+            releases=releases,
+            review=review,
+            repo_url=repo_url.rstrip("/") if repo_url else None,
+            format=fmt,
+        )
+    except jinja2.TemplateError as exc:  # undefined names, sandbox violations
+        raise InputError(f"template {template.filename or name}: {exc}") from None

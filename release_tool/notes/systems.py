@@ -1,0 +1,150 @@
+"""System names: normalisation through an alias table, and the order of a release's sections.
+
+DIRAC writes one system under several names (``*WMS``,
+``*WorkloadManagement``, ``*WorkloadManagementSystem``); notes built from
+PRs get one heading per system, in a stable order: the configured systems
+first (by default ``Core``), then the others alphabetically. Entries sort
+by type (in the configured type order, untyped last), then PR number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+
+from .model import Entry, Section
+
+#: DIRAC's systems, in their full names.
+DIRAC_SYSTEMS = (
+    "AccountingSystem",
+    "ConfigurationSystem",
+    "DataManagementSystem",
+    "FrameworkSystem",
+    "MonitoringSystem",
+    "ProductionSystem",
+    "RequestManagementSystem",
+    "ResourceStatusSystem",
+    "StorageManagementSystem",
+    "TransformationSystem",
+    "WorkloadManagementSystem",
+)
+
+#: Headings of DIRAC's notes that are not systems but are used as such.
+DIRAC_OTHER_HEADINGS = ("Core", "Interfaces", "Resources", "Workflow", "docs", "tests")
+
+#: Everything a DIRAC PR may use as a heading (for ``known_systems`` in lint).
+DIRAC_KNOWN_SYSTEMS = DIRAC_SYSTEMS + DIRAC_OTHER_HEADINGS
+
+#: DIRAC's abbreviations and short forms, to the full system name.
+DIRAC_SYSTEM_ALIASES: dict[str, str] = {
+    "WMS": "WorkloadManagementSystem",
+    "DMS": "DataManagementSystem",
+    "RMS": "RequestManagementSystem",
+    "RSS": "ResourceStatusSystem",
+    "TS": "TransformationSystem",
+    "FS": "FrameworkSystem",
+    "CS": "ConfigurationSystem",
+    "AS": "AccountingSystem",
+    "MS": "MonitoringSystem",
+    "SMS": "StorageManagementSystem",
+    **{name.removesuffix("System"): name for name in DIRAC_SYSTEMS},
+}
+
+
+def alias_table(aliases: Mapping[str, str] | None = None) -> dict[str, str]:
+    """A case-insensitive lookup: casefolded name -> canonical name.
+
+    Holds DIRAC's known headings (so ``core`` becomes ``Core``), every
+    alias of ``aliases`` (default: DIRAC's table) and every alias target.
+    """
+    aliases = DIRAC_SYSTEM_ALIASES if aliases is None else aliases
+    table = {name.casefold(): name for name in DIRAC_KNOWN_SYSTEMS}
+    for target in aliases.values():
+        table[target.casefold()] = target
+    for alias, target in aliases.items():
+        table[alias.casefold()] = target
+    return table
+
+
+def normalise_system(name: str | None, table: Mapping[str, str] | None = None) -> str | None:
+    """The canonical name of a system heading (``WMS`` -> ``WorkloadManagementSystem``).
+
+    Surrounding ``*``, spaces and a trailing colon are removed; names not in
+    ``table`` (from :func:`alias_table`) are kept as written. None and empty
+    names give None.
+    """
+    if name is None:
+        return None
+    clean = name.strip().strip("*").strip().rstrip(":").strip()
+    if not clean:
+        return None
+    table = alias_table() if table is None else table
+    return table.get(clean.casefold(), clean)
+
+
+def is_known_system(
+    name: str, known: Iterable[str], table: Mapping[str, str] | None = None
+) -> bool:
+    """Whether ``name`` is one of ``known`` once both are normalised."""
+    table = alias_table() if table is None else table
+    wanted = normalise_system(name, table)
+    return any(normalise_system(k, table) == wanted for k in known)
+
+
+def system_sort_key(
+    order: Sequence[str] = ("Core",),
+) -> Callable[[str | None], tuple[int, int, str]]:
+    """A sort key for system names: no system first, then ``order``, then alphabetical.
+
+    Entries without a system come first because the DIRAC format shows
+    them before any heading (after a heading they would belong to it).
+    """
+    rank = {name: i for i, name in enumerate(order)}
+
+    def key(system: str | None) -> tuple[int, int, str]:
+        """(group, rank in ``order``, case-folded name)."""
+        if system is None:
+            return (0, 0, "")
+        if system in rank:
+            return (1, rank[system], system)
+        return (2, 0, system.casefold())
+
+    return key
+
+
+def entry_sort_key(types: Sequence[str]) -> Callable[[Entry], tuple[int, str, int, str]]:
+    """A sort key for entries: by type in ``types`` order (others, then untyped, last), then PR."""
+    rank = {t: i for i, t in enumerate(types)}
+
+    def key(entry: Entry) -> tuple[int, str, int, str]:
+        """(rank of the type, type, PR number, text)."""
+        type_rank = len(rank) + 1 if entry.type is None else rank.get(entry.type, len(rank))
+        number = entry.number
+        return (type_rank, entry.type or "", number if number is not None else 1 << 62, entry.text)
+
+    return key
+
+
+def organise(
+    entries: Iterable[Entry],
+    *,
+    aliases: Mapping[str, str] | None = None,
+    order: Sequence[str] = ("Core",),
+    types: Sequence[str] = ("NEW", "CHANGE", "FIX", "DEPRECATED", "REMOVED", "SECURITY"),
+) -> list[Section]:
+    """Group entries into one section per normalised system, sorted.
+
+    Each entry's ``system`` is replaced by its canonical name; sections follow
+    :func:`system_sort_key` and entries :func:`entry_sort_key`.
+    """
+    table = alias_table(aliases)
+    order = [normalise_system(name, table) or name for name in order]
+    grouped: dict[str | None, list[Entry]] = {}
+    for entry in entries:
+        entry.system = normalise_system(entry.system, table)
+        grouped.setdefault(entry.system, []).append(entry)
+    system_key = system_sort_key(order)
+    by_entry = entry_sort_key(types)
+    return [
+        Section(system, sorted(grouped[system], key=by_entry))
+        for system in sorted(grouped, key=system_key)
+    ]

@@ -1,0 +1,287 @@
+"""Classifying PRs: every source in order, exclusions, unclassified PRs, sweeps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from release_tool.forge.base import PrInfo
+from release_tool.history import PullRequest
+from release_tool.notes import (
+    NotesConfig,
+    PullRequestNotes,
+    as_pull_request,
+    classify_pr,
+    parse_title,
+    release_notes,
+)
+
+BLOCK = "BEGINRELEASENOTES\n*WMS\nFIX: from the body\nENDRELEASENOTES"
+
+
+def pr(number, title="Something", body=None, labels=(), **extra):
+    """A PR as a plain mapping, the loosest input classify accepts."""
+    return {"number": number, "title": title, "body": body, "labels": list(labels), **extra}
+
+
+def summary(classification):
+    """(status, source, [(system, type, text, refs, breaking)])."""
+    return (
+        classification.status,
+        classification.source,
+        [(e.system, e.type, e.text, e.refs, e.breaking) for e in classification.entries],
+    )
+
+
+def test_body_block_comes_first():
+    c = classify_pr(pr(1, "fix(DMS): from the title", BLOCK, ["enhancement"]), fragments={1: []})
+    assert summary(c) == ("noted", "body", [("WMS", "FIX", "from the body", ["#1"], False)])
+
+
+def test_body_entries_without_heading_take_the_title_scope():
+    body = "BEGINRELEASENOTES\nNEW: x\nENDRELEASENOTES"
+    c = classify_pr(pr(2, "feat(RMS)!: y", body))
+    assert summary(c) == ("noted", "body", [("RMS", "NEW", "x", ["#2"], True)])
+
+
+def test_body_free_text_and_problems_are_kept():
+    body = "BEGINRELEASENOTES\nNeeds a DB update.\n*Core\nFEAT: x\nFIX: y\nENDRELEASENOTES"
+    c = classify_pr(pr(3, body=body))
+    assert c.free_text == ["Needs a DB update."]
+    assert [p.code for p in c.problems] == ["unknown-type"]
+
+
+def test_empty_block_falls_through_to_the_next_source():
+    body = "BEGINRELEASENOTES\n\nENDRELEASENOTES"
+    c = classify_pr(pr(4, "fix: the title", body))
+    assert summary(c) == ("noted", "title", [(None, "FIX", "the title", ["#4"], False)])
+    assert [p.code for p in c.problems] == ["empty-block"]
+
+
+def test_towncrier_fragments_come_second():
+    fragments = {5: [("bugfix", "Fixed it."), ("feature", "Added it.")]}
+    c = classify_pr(pr(5, "feat: title", "no block"), fragments=fragments)
+    assert summary(c) == (
+        "noted",
+        "towncrier",
+        [(None, "FIX", "Fixed it.", ["#5"], False), (None, "NEW", "Added it.", ["#5"], False)],
+    )
+
+
+def test_towncrier_types_map_dirac_types_and_keep_unknown_ones():
+    fragments = {6: [("change", "a"), ("weird", "b")]}
+    c = classify_pr(pr(6), fragments=fragments)
+    assert [(e.type, e.text) for e in c.entries] == [("CHANGE", "a"), (None, "b")]
+
+
+def test_towncrier_doc_fragment_only_falls_through():
+    c = classify_pr(pr(7, "fix: title"), fragments={7: [("doc", "Docs.")]})
+    assert c.source == "title"
+    c = classify_pr(pr(7, "Untitled"), fragments={7: [("doc", "Docs.")]})
+    assert (c.status, c.source) == ("excluded", "towncrier type doc")
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("fix(WMS): the cache", ("noted", "FIX", "WMS", "the cache", False)),
+        ("feat!: big change", ("noted", "NEW", None, "big change", True)),
+        ("feat(Core)!: big", ("noted", "NEW", "Core", "big", True)),
+        ("feat: thing", ("noted", "NEW", None, "thing", False)),
+        ("perf: faster", ("noted", "CHANGE", None, "faster", False)),
+        ("refactor(DMS): tidy", ("noted", "CHANGE", "DMS", "tidy", False)),
+        ("FIX: DIRAC type in a title", ("noted", "FIX", None, "DIRAC type in a title", False)),
+        ("[sweep:integration] fix: swept", ("noted", "FIX", None, "swept", False)),
+        ("[8.0] feat(WMS): targeted", ("noted", "NEW", "WMS", "targeted", False)),
+        ("docs: readme", ("excluded", None, None, "readme", False)),
+        ("Plain title", ("unclassified", None, None, "Plain title", False)),
+        ("wip: unknown type", ("unclassified", None, None, "wip: unknown type", False)),
+    ],
+)
+def test_parse_title(title, expected):
+    assert tuple(parse_title(title))[:5] == expected
+
+
+@pytest.mark.parametrize("kind", ["docs", "test", "chore", "ci", "build", "style"])
+def test_title_types_not_release_noted_by_default(kind):
+    c = classify_pr(pr(8, f"{kind}: something"))
+    assert (c.status, c.source, c.entries) == ("excluded", f"title type {kind}", [])
+
+
+def test_title_types_are_configurable():
+    config = NotesConfig(title_types={"docs": "CHANGE", "fix": "FIX"})
+    c = classify_pr(pr(9, "docs: now noted"), config)
+    assert summary(c) == ("noted", "title", [(None, "CHANGE", "now noted", ["#9"], False)])
+    assert classify_pr(pr(9, "feat: unknown here"), config).status == "unclassified"
+
+
+def test_labels_come_fourth():
+    c = classify_pr(pr(10, "Fix the [thing]", labels=["area:wms", "bug"]))
+    assert summary(c) == ("noted", "labels", [(None, "FIX", "Fix the [thing]", ["#10"], False)])
+    c = classify_pr(pr(11, "Add thing", labels=["Enhancement"]))
+    assert (c.source, c.entries[0].type) == ("labels", "NEW")
+
+
+def test_label_map_is_configurable():
+    config = NotesConfig(label_types={"kind/security": "SECURITY"})
+    c = classify_pr(pr(12, "Patch", labels=["kind/security"]), config)
+    assert (c.source, c.entries[0].type) == ("labels", "SECURITY")
+    assert classify_pr(pr(12, "Patch", labels=["bug"]), config).status == "unclassified"
+    config = NotesConfig(label_types={"internal": None, "bug": "FIX"})
+    c = classify_pr(pr(12, "Patch", labels=["Internal", "bug"]), config)
+    assert (c.status, c.source) == ("excluded", "label Internal")
+
+
+def test_otherwise_unclassified():
+    c = classify_pr(pr(13, "Improve things", None, ["question"]))
+    assert summary(c) == ("unclassified", None, [])
+    assert [p.code for p in c.problems] == ["missing-block"]
+
+
+@pytest.mark.parametrize("label", ["no-release-notes", "sweep:ignore", "No-Release-Notes"])
+def test_exclusion_labels_win_over_everything(label):
+    c = classify_pr(pr(14, "fix: x", BLOCK, [label]))
+    assert (c.status, c.source.lower(), c.entries) == ("excluded", f"label {label.lower()}", [])
+
+
+def test_exclusion_labels_are_configurable():
+    config = NotesConfig(exclude_labels=("skip-notes",))
+    assert classify_pr(pr(15, "fix: x", labels=["skip-notes"]), config).status == "excluded"
+    assert classify_pr(pr(15, "fix: x", labels=["no-release-notes"]), config).status == "noted"
+
+
+def test_breaking_change_footer_marks_entries():
+    c = classify_pr(pr(16, "feat: x", "Text\n\nBREAKING CHANGE: the API moved"))
+    assert c.entries[0].breaking
+
+
+def test_inputs_history_pull_request_and_forge_pr_info():
+    history_pr = PullRequest(
+        number=21, ref="#21", kind="sweep", title="[sweep:rel-v8r0] fix: x", commit="abc",
+        merged_at=0, author=None, head=None, origin=20,
+    )  # fmt: skip
+    got = as_pull_request(history_pr)
+    assert (got.number, got.ref, got.kind, got.origin, got.body, got.labels) == (
+        21, "#21", "sweep", 20, None, [],
+    )  # fmt: skip
+    info = PrInfo(number=22, title="t", body="b", labels=["bug"])
+    got = as_pull_request(info)
+    assert (got.number, got.ref, got.body, got.labels) == (22, "#22", "b", ["bug"])
+
+
+def test_inputs_gitlab_ref_and_label_objects():
+    @dataclass
+    class Label:
+        name: str
+
+    got = as_pull_request({"ref": "!257", "title": "t", "labels": [Label("bug")]})
+    assert (got.number, got.ref, got.labels) == (257, "!257", ["bug"])
+    c = classify_pr(got)
+    assert c.entries[0].refs == ["!257"]
+    with pytest.raises(ValueError, match="number or a ref"):
+        as_pull_request({"title": "no number"})
+
+
+def test_assemble_sorts_normalises_and_lists_the_rest():
+    prs = [
+        PullRequestNotes(30, "fix(WorkloadManagement): b"),
+        PullRequestNotes(31, "feat(WMS): a"),
+        PullRequestNotes(29, "fix(wms): c"),
+        PullRequestNotes(32, "fix(Core): core first"),
+        PullRequestNotes(33, "fix(Accounting): d"),
+        PullRequestNotes(34, "fix: no system"),
+        PullRequestNotes(35, "No notes at all"),
+        PullRequestNotes(36, "docs: skipped"),
+        PullRequestNotes(37, "Labelled", labels=["no-release-notes"]),
+    ]
+    notes = release_notes(prs, "v8.0.20", date="2024-05-01")
+    layout = [(s.system, [(e.type, e.refs) for e in s.entries]) for s in notes.sections]
+    assert layout == [
+        (None, [("FIX", ["#34"])]),
+        ("Core", [("FIX", ["#32"])]),
+        ("AccountingSystem", [("FIX", ["#33"])]),
+        ("WorkloadManagementSystem", [("NEW", ["#31"]), ("FIX", ["#29"]), ("FIX", ["#30"])]),
+    ]
+    assert [(e.refs, e.text) for e in notes.unclassified] == [(["#35"], "No notes at all")]
+    assert [(e.refs, e.source) for e in notes.excluded] == [
+        (["#36"], "title type docs"),
+        (["#37"], "label no-release-notes"),
+    ]
+    assert (notes.version, notes.date) == ("v8.0.20", "2024-05-01")
+
+
+def test_system_order_and_aliases_are_configurable():
+    config = NotesConfig(system_order=("WMS", "Core"), system_aliases={"Web": "WebAppSystem"})
+    prs = [
+        PullRequestNotes(1, "fix(Core): a"),
+        PullRequestNotes(2, "fix(web): b"),
+        PullRequestNotes(3, "fix(WorkloadManagementSystem): c"),
+        PullRequestNotes(4, "fix(Accounting): d"),
+    ]
+    notes = release_notes(prs, "1.0", config=config)
+    assert [s.system for s in notes.sections] == [
+        "WorkloadManagementSystem",
+        "Core",
+        "AccountingSystem",
+        "WebAppSystem",
+    ]
+
+
+def test_sweep_and_origin_show_one_entry_with_both_refs():
+    prs = [
+        pr(7005, "Fix the SE cache", BLOCK),
+        pr(7010, "[sweep:integration] Fix the SE cache", BLOCK, kind="sweep", origin=7005),
+    ]
+    notes = release_notes(prs, "v8.1.0a3")
+    assert [(e.type, e.refs, e.text) for e in notes.entries] == [
+        ("FIX", ["#7005", "#7010"], "from the body")
+    ]
+
+
+def test_sweep_without_notes_adds_its_ref_to_the_origin_entries():
+    prs = [
+        pr(7010, "[sweep:rel-v8r0] Fix things", None, kind="sweep", origin=7005),
+        pr(7005, "Fix things", "BEGINRELEASENOTES\n*Core\nFIX: a\nNEW: b\nENDRELEASENOTES"),
+    ]
+    notes = release_notes(prs, "v8.0.21")
+    assert [(e.type, e.refs) for e in notes.entries] == [
+        ("NEW", ["#7005", "#7010"]),
+        ("FIX", ["#7005", "#7010"]),
+    ]
+    assert notes.unclassified == []
+
+
+def test_sweep_of_an_absent_origin_stands_alone():
+    notes = release_notes([pr(11, "[sweep:rel-v8r0] fix: x", origin=8)], "v8.0.2")
+    assert [(e.type, e.refs, e.text) for e in notes.entries] == [("FIX", ["#11"], "x")]
+
+
+def test_sweeps_without_notes_are_one_unclassified_item():
+    prs = [pr(8, "Fix a thing"), pr(11, "[sweep:rel-v8r0] Fix a thing", origin=8)]
+    notes = release_notes(prs, "v8.0.2")
+    assert [(e.refs, e.text) for e in notes.unclassified] == [(["#8", "#11"], "Fix a thing")]
+
+
+def test_different_entries_of_sweep_and_origin_are_both_kept():
+    prs = [
+        pr(1, "fix: original wording"),
+        pr(2, "[sweep:integration] fix: other wording", origin=1),
+    ]
+    notes = release_notes(prs, "v1")
+    assert sorted((e.text, tuple(e.refs)) for e in notes.entries) == [
+        ("original wording", ("#1",)),
+        ("other wording", ("#2",)),
+    ]
+
+
+def test_unrelated_prs_with_the_same_text_are_not_merged():
+    notes = release_notes([pr(1, "fix: typo"), pr(2, "fix: typo")], "v1")
+    assert [e.refs for e in notes.entries] == [["#1"], ["#2"]]
+
+
+def test_free_text_is_prefixed_with_its_refs_and_deduplicated():
+    body = "BEGINRELEASENOTES\nRun the DB migration.\n*Core\nFIX: a\nENDRELEASENOTES"
+    prs = [pr(1, "x", body), pr(2, "[sweep:integration] x", body, origin=1)]
+    notes = release_notes(prs, "v1")
+    assert notes.free_text == ["(#1, #2) Run the DB migration."]
