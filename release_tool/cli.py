@@ -19,6 +19,7 @@ from .commands.demo import demo_command
 from .commands.lines import lines_command
 from .commands.notes import notes_group
 from .commands.prs import prs_command
+from .commands.release import release_command
 from .commands.sandbox import sandbox_group
 from .commands.tags import tags_group
 from .commands.version import version_group
@@ -125,6 +126,7 @@ cli.add_command(demo_command)
 cli.add_command(sandbox_group)
 cli.add_command(cache_group)
 cli.add_command(notes_group)
+cli.add_command(release_command)
 
 
 def main() -> None:

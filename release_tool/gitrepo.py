@@ -186,6 +186,15 @@ class GitRepo:
             found[ref] = sha
         return found.get(f"refs/tags/{tag}^{{}}") or found.get(f"refs/tags/{tag}")
 
+    def remote_branch(self, branch: str) -> str | None:
+        """The commit ``branch`` points to on the remote (asked with ls-remote: no fetch)."""
+        out = self.run("ls-remote", "--heads", "--", self.remote, f"refs/heads/{branch}")
+        for line in out.splitlines():
+            sha, ref = line.split("\t", 1)
+            if ref == f"refs/heads/{branch}":
+                return sha
+        return None
+
     def local_tag(self, tag: str) -> str | None:
         """The commit a local tag points to (peeled), or None."""
         out = self.run(

@@ -115,6 +115,12 @@ class Forge:
         """Attach a file to a release."""
         raise self._unsupported("upload release assets")
 
+    def delete_asset(
+        self, release: ReleaseInfo, name: str, *, noop: bool = False
+    ) -> ReleaseInfo | None:
+        """Remove an asset from a release (only on explicit request: ``--replace-assets``)."""
+        raise self._unsupported("delete release assets")
+
     def publish_release(self, release: ReleaseInfo, *, noop: bool = False) -> ReleaseInfo | None:
         """Turn a draft release into a published one."""
         raise self._unsupported("publish releases")

@@ -362,8 +362,12 @@ class GitHubForge(Forge):
         """The PyGithub repository object (lazy: no request until used)."""
         return self._gh.get_repo(self.settings.slug)
 
-    def _call(self, what: str, action: Callable[[], object]) -> object:
-        """Run a PyGithub call, turning its exceptions into one clear ForgeError."""
+    def _call(self, what: str, action: Callable[[], object], *, idempotent: bool = True) -> object:
+        """Run a PyGithub call, turning its exceptions into one clear ForgeError.
+
+        5xx answers and dropped connections are retried only for ``idempotent``
+        calls; a creation is reported instead, for the caller to check.
+        """
         failures = 0
         while True:
             self.requests += 1
@@ -385,7 +389,8 @@ class GitHubForge(Forge):
                 if wait is not None:
                     self._wait_rate_limit(wait)
                     continue
-                if status is not None and status >= 500 and failures < self.settings.retries:
+                retry = idempotent and failures < self.settings.retries
+                if status is not None and status >= 500 and retry:
                     failures += 1
                     self._pause(self.settings.backoff * 2 ** (failures - 1), f"GitHub {status}")
                     continue
@@ -394,7 +399,11 @@ class GitHubForge(Forge):
                     f"GitHub answered {status} while trying to {what}: {message}"
                 ) from None
             except Exception as exc:
-                if not _is_connection_error(exc) or failures >= self.settings.retries:
+                if (
+                    not _is_connection_error(exc)
+                    or not idempotent
+                    or failures >= self.settings.retries
+                ):
                     raise ForgeError(
                         f"cannot reach GitHub while trying to {what}: {type(exc).__name__}"
                     ) from None
@@ -433,6 +442,7 @@ class GitHubForge(Forge):
             lambda: self._repo().create_git_release(
                 tag, name, body, draft=True, prerelease=prerelease
             ),
+            idempotent=False,  # a 5xx may hide a release that was made: the caller looks it up
         )
         return _release_info(created)
 
@@ -445,6 +455,19 @@ class GitHubForge(Forge):
             return None
         target = self._release(release.id)
         self._call(f"upload {Path(path).name}", lambda: target.upload_asset(str(path)))
+        return _release_info(self._release(release.id))
+
+    def delete_asset(
+        self, release: ReleaseInfo, name: str, *, noop: bool = False
+    ) -> ReleaseInfo | None:
+        """Remove the asset ``name`` of a release."""
+        if noop:
+            log.info("would delete %s from release %s", name, release.tag)
+            return None
+        target = self._release(release.id)
+        for asset in target.get_assets():
+            if asset.name == name:
+                self._call(f"delete {name}", asset.delete_asset)
         return _release_info(self._release(release.id))
 
     def publish_release(self, release: ReleaseInfo, *, noop: bool = False) -> ReleaseInfo | None:

@@ -1,0 +1,83 @@
+"""``release-tool release``: plan, cut and publish a release of one or more lines."""
+
+from __future__ import annotations
+
+import click
+
+from ..errors import InputError, ReleaseToolError
+from ..releasing import ReleaseOptions, Releaser
+from . import pass_settings
+
+
+def default_builder(root, outdir, *, source_date_epoch, expected_version, isolation):
+    """Build sdist and wheel with :mod:`release_tool.builder`."""
+    from ..builder import build_artifacts
+
+    return build_artifacts(
+        root, outdir, source_date_epoch=source_date_epoch,
+        expected_version=expected_version, isolation=isolation,
+    )  # fmt: skip
+
+
+def default_uploader(paths, url):
+    """Upload with :mod:`release_tool.index` (what the index has already is skipped)."""
+    from ..index import upload
+
+    return upload(paths, url)
+
+
+@click.command("release")
+@click.option(
+    "--branch",
+    "-b",
+    "branches",
+    multiple=True,
+    required=True,
+    help="The release line to release (repeatable: each line is independent).",
+)
+@click.option("--version", "version", help="The version (default: the line's next version).")
+@click.option("--dry-run", is_flag=True, help="Print the plan; change nothing.")
+@click.option("--resume", is_flag=True, help="Continue an interrupted release.")
+@click.option("--no-push", is_flag=True, help="Stop after the local commit, tag and build.")
+@click.option("--no-publish", is_flag=True, help="Push, but create no GitHub release or upload.")
+@click.option("--index", "index_url", help="Package index upload URL (default: from config).")
+@click.option("--replace-assets", is_flag=True, help="Replace differing GitHub release assets.")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+@pass_settings
+def release_command(settings, branches, version, dry_run, resume, no_push, no_publish, index_url,
+                    replace_assets, yes) -> None:  # fmt: skip
+    """Cut a release: notes commit, tag, build, push, GitHub release, index upload."""
+    if version and len(branches) > 1:
+        raise InputError("--version applies to one --branch only")
+    progress = lambda message: click.echo(f"release-tool: {message}", err=True)  # noqa: E731
+    outcomes: list[tuple[str, str, bool]] = []
+    for branch in branches:
+        options = ReleaseOptions(
+            branch=branch, version=version, dry_run=dry_run, resume=resume, push=not no_push,
+            publish=not no_publish, index_url=index_url, replace_assets=replace_assets,
+        )  # fmt: skip
+        releaser = Releaser(settings, options, builder=default_builder,
+                            uploader=default_uploader, progress=progress)  # fmt: skip
+        try:
+            if dry_run:
+                click.echo(releaser.plan().describe())
+                outcomes.append((branch, "planned (dry run): nothing was changed", True))
+                continue
+            if not yes and not resume:
+                plan = releaser.plan()
+                click.echo(plan.describe())
+                if not click.confirm(f"Release {plan.tag}?", default=False):
+                    outcomes.append((branch, "not released (declined)", True))
+                    continue
+            outcomes.append((branch, releaser.run(), True))
+        except ReleaseToolError as exc:
+            if len(branches) == 1:
+                raise
+            outcomes.append((branch, f"failed: {exc}", False))
+    if len(branches) > 1 or dry_run:
+        for branch, outcome, _ in outcomes:
+            click.echo(f"{branch}: {outcome}")
+    elif outcomes:
+        click.echo(outcomes[0][1])
+    if not all(ok for _, _, ok in outcomes):
+        raise ReleaseToolError("some releases failed (see above); the others are unaffected")
