@@ -231,6 +231,7 @@ class Releaser:
                 journal.record("preflight", head=plan.head, since=plan.since,
                                prs=len(plan.prs.prs))  # fmt: skip
                 self._plan = plan
+                self._checkpoint("preflight")
             else:
                 self.journal = existing
                 self._check_resumable(existing)

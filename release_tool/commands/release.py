@@ -51,6 +51,25 @@ def release_command(settings, branches, version, dry_run, resume, no_push, no_pu
         raise InputError("--version applies to one --branch only")
     progress = lambda message: click.echo(f"release-tool: {message}", err=True)  # noqa: E731
     outcomes: list[tuple[str, str, bool]] = []
+    original = settings.repo.current_branch() if len(branches) > 1 else None
+    try:
+        _release_each(settings, branches, version, dry_run, resume, no_push, no_publish,
+                      index_url, replace_assets, yes, progress, outcomes)  # fmt: skip
+    finally:
+        if original is not None and settings.repo.current_branch() != original:
+            settings.repo.run("checkout", "--quiet", original)
+    if len(branches) > 1 or dry_run:
+        for branch, outcome, _ in outcomes:
+            click.echo(f"{branch}: {outcome}")
+    elif outcomes:
+        click.echo(outcomes[0][1])
+    if not all(ok for _, _, ok in outcomes):
+        raise ReleaseToolError("some releases failed (see above); the others are unaffected")
+
+
+def _release_each(settings, branches, version, dry_run, resume, no_push, no_publish, index_url,
+                  replace_assets, yes, progress, outcomes) -> None:  # fmt: skip
+    """Release each line in turn; with several lines, check each out (a clean tree only)."""
     for branch in branches:
         options = ReleaseOptions(
             branch=branch, version=version, dry_run=dry_run, resume=resume, push=not no_push,
@@ -59,6 +78,11 @@ def release_command(settings, branches, version, dry_run, resume, no_push, no_pu
         releaser = Releaser(settings, options, builder=default_builder,
                             uploader=default_uploader, progress=progress)  # fmt: skip
         try:
+            if len(branches) > 1 and settings.repo.current_branch() != branch:
+                if settings.repo.dirty_paths():
+                    raise ReleaseToolError("the work tree has uncommitted changes")
+                settings.repo.run("checkout", "--quiet", settings.repo.check_branch_name(branch))
+                settings.__dict__.pop("inventory", None)  # branch heads moved
             if dry_run:
                 click.echo(releaser.plan().describe())
                 outcomes.append((branch, "planned (dry run): nothing was changed", True))
@@ -74,10 +98,3 @@ def release_command(settings, branches, version, dry_run, resume, no_push, no_pu
             if len(branches) == 1:
                 raise
             outcomes.append((branch, f"failed: {exc}", False))
-    if len(branches) > 1 or dry_run:
-        for branch, outcome, _ in outcomes:
-            click.echo(f"{branch}: {outcome}")
-    elif outcomes:
-        click.echo(outcomes[0][1])
-    if not all(ok for _, _, ok in outcomes):
-        raise ReleaseToolError("some releases failed (see above); the others are unaffected")
