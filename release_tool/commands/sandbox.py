@@ -41,7 +41,9 @@ def serve(settings, prs_file: Path | None, port: int, name: str | None) -> None:
         settings.repo_path or Path.cwd(), prs_file=prs_file, name=name, port=port
     )
     stop = threading.Event()
-    previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    # Both signals stop the server, even where a shell started it with SIGINT ignored.
+    previous = {sig: signal.signal(sig, lambda *_: stop.set())
+                for sig in (signal.SIGTERM, signal.SIGINT)}  # fmt: skip
     emulator.start()
     try:
         click.echo(emulator.base_url)
@@ -58,5 +60,6 @@ def serve(settings, prs_file: Path | None, port: int, name: str | None) -> None:
         pass
     finally:
         emulator.stop()
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     click.echo("sandbox stopped", err=True)
