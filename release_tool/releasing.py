@@ -48,6 +48,7 @@ class ReleaseOptions:
     publish: bool = True
     index_url: str | None = None
     replace_assets: bool = False
+    upload: bool = True
 
 
 @dataclass
@@ -174,7 +175,11 @@ class Releaser:
         if self.options.publish:
             kind = "pre-release" if version.pep.is_prerelease else "release"
             actions.append(f"GitHub {kind} {tag}: draft, upload the artifacts, publish")
-            actions.append(f"upload to {self.index_url()}")
+            actions.append(
+                f"upload to {self.index_url()}"
+                if self.options.upload
+                else "no index upload here (--no-upload: left to trusted publishing)"
+            )
         return Plan(
             branch=branch,
             version=version,
@@ -219,7 +224,7 @@ class Releaser:
                 hint=f"run 'release-tool release --branch {existing.branch} --resume'",
             )
         if self.options.resume and existing is None:
-            raise InputError(f"no interrupted release of {self.options.branch} to resume")
+            existing = self._journal_from_remote()
         with self._lock():
             if existing is None:
                 plan = self.plan()
@@ -251,9 +256,41 @@ class Releaser:
                 return journal
         return None
 
+    def _journal_from_remote(self) -> Journal:
+        """Resume with no local journal (another machine, a CI runner): rebuild it from the remote.
+
+        Possible once the tag is pushed: the steps up to the push are taken as
+        done, the build is redone from the tagged commit (reproducible), and
+        the forge and index steps find what they already have.
+        """
+        if not self.options.version:
+            raise InputError(
+                f"no interrupted release of {self.options.branch} here: give --version "
+                "to resume a release whose tag is already pushed"
+            )
+        tag = parse(self.options.version).tag(self.config.tag_prefix)
+        commit = self.repo.remote_tag(tag)
+        if commit is None:
+            raise InputError(f"nothing to resume: tag {tag} is neither here nor on the remote")
+        if self.repo.head_commit() != commit:
+            raise PolicyError(f"check out {tag} (git checkout {tag}) to resume its release")
+        if self.repo.local_tag(tag) is None:
+            self.repo.fetch(f"refs/tags/{tag}:refs/tags/{tag}")
+        version = parse(self.options.version)
+        journal = Journal(Journal.location(self.repo.git_dir, tag), tag, self.options.branch,
+                          version.canonical)  # fmt: skip
+        journal.steps = {
+            "preflight": {"head": commit, "from_remote": True},
+            "notes": {"commit": commit},
+            "tag": {"commit": commit},
+        }
+        journal.save()
+        return journal
+
     def _check_resumable(self, journal: Journal) -> None:
-        """Resuming: the branch is checked out and the tree is clean."""
-        if self.repo.current_branch() != journal.branch:
+        """Resuming: the branch is checked out (or the tag, from remote) and the tree is clean."""
+        from_remote = journal.steps.get("preflight", {}).get("from_remote")
+        if not from_remote and self.repo.current_branch() != journal.branch:
             raise PolicyError(f"check out {journal.branch} to resume the release of {journal.tag}")
         dirty = self.repo.dirty_paths()
         if dirty and not journal.done("notes"):
@@ -289,6 +326,19 @@ class Releaser:
             head = journal.steps["preflight"]["head"]
             self._plan = self._compute(journal.branch, version, journal.tag, head)
         return self._plan
+
+    def _release_body(self) -> str:
+        """The forge release's body: the markdown notes (from the notes file when resumed)."""
+        journal = self.journal
+        if journal.steps.get("preflight", {}).get("from_remote"):
+            from .notes.parse_file import parse_notes
+
+            path = self.repo.root / self.config.notes_file
+            for notes in parse_notes(path.read_bytes()) if path.exists() else []:
+                if notes.version == journal.tag:
+                    return render(notes, "markdown", template_dir=self.config.notes.templates)
+            return f"Release {journal.tag}"
+        return self._plan_for_resume().notes_markdown
 
     # -- the steps ----------------------------------------------------------------
 
@@ -388,7 +438,7 @@ class Releaser:
         version = parse(journal.version)
         release = forge.find_release(journal.tag)
         if release is None:
-            body = self._plan_for_resume().notes_markdown
+            body = self._release_body()
             try:
                 release = forge.create_release(
                     journal.tag, journal.tag, body, prerelease=version.pep.is_prerelease
@@ -419,6 +469,9 @@ class Releaser:
     def _step_index(self) -> None:
         """Upload the artifacts the index does not have yet."""
         journal = self.journal
+        if not self.options.upload:
+            journal.record("index", skipped="left to another uploader (--no-upload)")
+            return
         if self._uploader is None:
             raise ReleaseError("no package index uploader configured")
         paths = [Path(a["path"]) for a in journal.steps["build"]["artifacts"]]

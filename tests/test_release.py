@@ -292,3 +292,31 @@ def test_several_lines_in_one_command(world):
     assert "rel-v8r0: released v8.0.2 from rel-v8r0" in result.stdout
     assert git(world["repo"], "symbolic-ref", "--short", "HEAD") == "rel-v8r0"
     assert sorted(r.tag_name for r in world["gh"].repo.releases.values()) == ["v7r3p3", "v8.0.2"]
+
+
+def test_resume_on_another_machine_from_the_remote(world, monkeypatch):
+    """The tag is pushed, the journal is lost (a CI runner): --resume --version finishes."""
+
+    def crash(self, done):
+        if done == "push":
+            raise ReleaseToolError("runner lost")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Releaser, "_checkpoint", crash)
+        assert release(world, "-b", "rel-v8r0", "--yes").exit_code == 1
+    journals = world["repo"] / ".git" / "release-tool" / "releases"
+    for path in journals.iterdir():
+        path.unlink()
+    vague = release(world, "-b", "rel-v8r0", "--resume")
+    assert vague.exit_code == 2 and "give --version" in vague.stderr
+    resumed = release(world, "-b", "rel-v8r0", "--resume", "--version", "8.0.2")
+    assert resumed.exit_code == 0, resumed.stderr
+    (published,) = world["gh"].repo.releases.values()
+    assert not published.draft and "retry failed transfers" in published.body
+    assert len(world["index"]) == 2
+
+
+def test_no_upload_leaves_the_index_alone(world):
+    result = release(world, "-b", "rel-v8r0", "--yes", "--no-upload")
+    assert result.exit_code == 0, result.stderr
+    assert world["index"] == {} and world["calls"]["upload"] == 0

@@ -42,10 +42,15 @@ def default_uploader(paths, url):
 @click.option("--no-publish", is_flag=True, help="Push, but create no GitHub release or upload.")
 @click.option("--index", "index_url", help="Package index upload URL (default: from config).")
 @click.option("--replace-assets", is_flag=True, help="Replace differing GitHub release assets.")
+@click.option(
+    "--no-upload",
+    is_flag=True,
+    help="Leave the index upload to another tool (CI trusted publishing).",
+)
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
 @pass_settings
 def release_command(settings, branches, version, dry_run, resume, no_push, no_publish, index_url,
-                    replace_assets, yes) -> None:  # fmt: skip
+                    replace_assets, no_upload, yes) -> None:  # fmt: skip
     """Cut a release: notes commit, tag, build, push, GitHub release, index upload."""
     if version and len(branches) > 1:
         raise InputError("--version applies to one --branch only")
@@ -54,7 +59,7 @@ def release_command(settings, branches, version, dry_run, resume, no_push, no_pu
     original = settings.repo.current_branch() if len(branches) > 1 else None
     try:
         _release_each(settings, branches, version, dry_run, resume, no_push, no_publish,
-                      index_url, replace_assets, yes, progress, outcomes)  # fmt: skip
+                      index_url, replace_assets, no_upload, yes, progress, outcomes)  # fmt: skip
     finally:
         if original is not None and settings.repo.current_branch() != original:
             settings.repo.run("checkout", "--quiet", original)
@@ -68,12 +73,13 @@ def release_command(settings, branches, version, dry_run, resume, no_push, no_pu
 
 
 def _release_each(settings, branches, version, dry_run, resume, no_push, no_publish, index_url,
-                  replace_assets, yes, progress, outcomes) -> None:  # fmt: skip
+                  replace_assets, no_upload, yes, progress, outcomes) -> None:  # fmt: skip
     """Release each line in turn; with several lines, check each out (a clean tree only)."""
     for branch in branches:
         options = ReleaseOptions(
             branch=branch, version=version, dry_run=dry_run, resume=resume, push=not no_push,
             publish=not no_publish, index_url=index_url, replace_assets=replace_assets,
+            upload=not no_upload,
         )  # fmt: skip
         releaser = Releaser(settings, options, builder=default_builder,
                             uploader=default_uploader, progress=progress)  # fmt: skip
