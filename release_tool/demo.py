@@ -27,6 +27,7 @@ build-backend = "hatchling.build"
 name = "diracdemo"
 dynamic = ["version"]
 description = "A DIRAC-shaped demo project for release-tool"
+readme = "README.md"
 requires-python = ">=3.9"
 
 [tool.hatch.version]

@@ -10,8 +10,8 @@ from . import pass_settings
 
 
 def default_builder(root, outdir, *, source_date_epoch, expected_version, isolation):
-    """Build sdist and wheel with :mod:`release_tool.builder`."""
-    from ..builder import build_artifacts
+    """Build sdist and wheel with :mod:`release_tool.artifacts`."""
+    from ..artifacts import build_artifacts
 
     return build_artifacts(
         root, outdir, source_date_epoch=source_date_epoch,
@@ -20,8 +20,8 @@ def default_builder(root, outdir, *, source_date_epoch, expected_version, isolat
 
 
 def default_uploader(paths, url):
-    """Upload with :mod:`release_tool.index` (what the index has already is skipped)."""
-    from ..index import upload
+    """Upload with :mod:`release_tool.upload` (what the index has already is skipped)."""
+    from ..upload import upload
 
     return upload(paths, url)
 
