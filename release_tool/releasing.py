@@ -197,7 +197,7 @@ class Releaser:
         """Whether PR bodies come from GitHub (a URL or a token is configured)."""
         has_token = any(os.environ.get(v) for v in ("GITHUB_TOKEN", "GH_TOKEN"))
         return bool(self.settings.github_url or self.settings.token_file or has_token
-                    or self._forge_factory)  # fmt: skip
+                    or self.settings.token or self._forge_factory)  # fmt: skip
 
     def forge(self) -> Forge:
         """The forge (built once)."""

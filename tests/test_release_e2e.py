@@ -201,3 +201,24 @@ def test_index_5xx_is_retried_then_reported(tmp_path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_rehearsal_changes_nothing_outside_its_sandbox(tmp_path):
+    repo = build_demo(tmp_path / "demo")
+    git(repo, "checkout", "--quiet", "rel-v8r0")
+    pyproject = repo / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + "build_isolation = false\n")
+    git(repo, "commit", "--quiet", "-am", "build without isolation in tests")
+    git(repo, "push", "--quiet", "origin", "rel-v8r0")
+
+    def snapshot() -> tuple[str, str, str]:
+        return (git(repo, "for-each-ref"), git(tmp_path / "demo" / "origin.git", "for-each-ref"),
+                git(repo, "status", "--porcelain"))  # fmt: skip
+
+    before = snapshot()
+    result = CliRunner().invoke(cli, ["--repo", str(repo), "release", "-b", "rel-v8r0",
+                                      "--rehearse"])  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert "rel-v8r0: rehearsal passed: pip installed diracdemo==8.0.2" in result.stdout
+    assert snapshot() == before
+    assert not (repo / ".git" / "release-tool" / "releases").exists()

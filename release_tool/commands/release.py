@@ -47,14 +47,26 @@ def default_uploader(paths, url):
     is_flag=True,
     help="Leave the index upload to another tool (CI trusted publishing).",
 )
+@click.option(
+    "--rehearse",
+    is_flag=True,
+    help="Run every step for real in a throw-away sandbox (clone, bare origin, GitHub "
+    "emulator, local index), then pip install the result. Nothing else changes.",
+)
+@click.option("--keep-sandbox", is_flag=True, help="With --rehearse: keep the sandbox.")
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
 @pass_settings
 def release_command(settings, branches, version, dry_run, resume, no_push, no_publish, index_url,
-                    replace_assets, no_upload, yes) -> None:  # fmt: skip
+                    replace_assets, no_upload, rehearse, keep_sandbox, yes) -> None:  # fmt: skip
     """Cut a release: notes commit, tag, build, push, GitHub release, index upload."""
     if version and len(branches) > 1:
         raise InputError("--version applies to one --branch only")
     progress = lambda message: click.echo(f"release-tool: {message}", err=True)  # noqa: E731
+    if rehearse:
+        for branch in branches:
+            summary = rehearse_release(settings, branch, version, progress, keep_sandbox)
+            click.echo(f"{branch}: {summary}")
+        return
     outcomes: list[tuple[str, str, bool]] = []
     original = settings.repo.current_branch() if len(branches) > 1 else None
     try:
@@ -70,6 +82,28 @@ def release_command(settings, branches, version, dry_run, resume, no_push, no_pu
         click.echo(outcomes[0][1])
     if not all(ok for _, _, ok in outcomes):
         raise ReleaseToolError("some releases failed (see above); the others are unaffected")
+
+
+def rehearse_release(settings, branch, version, progress, keep) -> str:
+    """The rehearsal of one line's release (see :mod:`release_tool.rehearsal`)."""
+    from ..rehearsal import rehearse
+    from ..settings import Settings
+
+    def run_release(sandbox: dict, line: str) -> str:
+        inner = Settings(repo_path=sandbox["repo"], github_url=sandbox["github_url"],
+                         github_repo=sandbox["github_repo"], token=sandbox["token"],
+                         cache_dir=sandbox["repo"] / ".git" / "release-tool")  # fmt: skip
+        options = ReleaseOptions(branch=line, version=version, index_url=sandbox["index_url"])
+
+        def uploader(paths, url):  # the sandbox index takes any credentials
+            from ..upload import upload
+
+            return upload(paths, url, username="rehearsal", password="rehearsal")
+
+        return Releaser(inner, options, builder=default_builder, uploader=uploader,
+                        progress=progress).run()  # fmt: skip
+
+    return rehearse(settings, branch, version, run_release, progress, keep=keep)
 
 
 def _release_each(settings, branches, version, dry_run, resume, no_push, no_publish, index_url,
