@@ -44,15 +44,16 @@ def _free_port() -> int:
 
 
 @contextmanager
-def local_index(directory: Path) -> Iterator[str]:
-    """A pypiserver on 127.0.0.1 accepting uploads without a password; its URL."""
+def local_index(directory: Path, htpasswd: Path | None = None) -> Iterator[str]:
+    """A pypiserver on 127.0.0.1; its URL. Uploads need the ``htpasswd`` users, or nothing."""
     if importlib.util.find_spec("pypiserver") is None:
         raise RehearsalError("rehearsing needs pypiserver: pip install pypiserver")
     directory.mkdir(parents=True, exist_ok=True)
     port = _free_port()
     server = subprocess.Popen(  # noqa: S603 - argument list
         [sys.executable, "-m", "pypiserver", "run", "-p", str(port), "-i", "127.0.0.1",
-         "-a", ".", "-P", ".", "--disable-fallback", str(directory)],
+         *(["-a", "update", "-P", str(htpasswd)] if htpasswd else ["-a", ".", "-P", "."]),
+         "--disable-fallback", str(directory)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"

@@ -8,11 +8,8 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -22,53 +19,34 @@ from release_tool.artifacts import build_artifacts
 from release_tool.cli import cli
 from release_tool.demo import build_demo
 from release_tool.gitbuild import ISOLATED_ENV
+from release_tool.rehearsal import local_index
 from release_tool.sandbox import GitHubEmulator
 from release_tool.upload import UploadError, upload
 
 USER, PASSWORD = "uploader", "s3cret-index-password"
 
 
-def free_port() -> int:
-    """A free TCP port on loopback."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def pypiserver(tmp_path):
     """A real pypiserver on 127.0.0.1 with an upload password; stopped after the test."""
-    pytest.importorskip("pypiserver")
     from passlib.apache import HtpasswdFile
 
-    packages = tmp_path / "packages"
-    packages.mkdir()
     htpasswd = HtpasswdFile(str(tmp_path / "htpasswd"), new=True)
     htpasswd.set_password(USER, PASSWORD)
     htpasswd.save()
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "pypiserver", "run", "-p", str(port), "-i", "127.0.0.1",
-         "-P", str(tmp_path / "htpasswd"), "-a", "update", "--disable-fallback", str(packages)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):  # bounded wait for it to answer
-            try:
-                urllib.request.urlopen(f"{url}/simple/", timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("pypiserver did not start")
-        yield {"url": url, "packages": packages}
-    finally:
-        server.terminate()
-        try:
-            server.wait(10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+    with local_index(tmp_path / "packages", tmp_path / "htpasswd") as url:
+        yield {"url": url, "packages": tmp_path / "packages"}
+
+
+def release_ready_demo(tmp_path: Path) -> Path:
+    """The demo on rel-v8r0, building without isolation (no index needed for hatchling)."""
+    repo = build_demo(tmp_path / "demo")
+    git(repo, "checkout", "--quiet", "rel-v8r0")
+    pyproject = repo / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + "build_isolation = false\n")
+    git(repo, "commit", "--quiet", "-am", "build without isolation in tests")
+    git(repo, "push", "--quiet", "origin", "rel-v8r0")
+    return repo
 
 
 def git(path: Path, *args: str) -> str:
@@ -94,12 +72,7 @@ def test_build_is_reproducible_and_checked(tmp_path):
 
 
 def test_full_release_installs_from_the_index(tmp_path, pypiserver, monkeypatch, caplog):
-    repo = build_demo(tmp_path / "demo")
-    git(repo, "checkout", "--quiet", "rel-v8r0")
-    pyproject = repo / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text() + "build_isolation = false\n")
-    git(repo, "commit", "--quiet", "-am", "build without isolation in tests")
-    git(repo, "push", "--quiet", "origin", "rel-v8r0")
+    repo = release_ready_demo(tmp_path)
     monkeypatch.setenv("GITHUB_TOKEN", "ghp_e2etoken0123456789")
     monkeypatch.setenv("TWINE_USERNAME", USER)
     monkeypatch.setenv("TWINE_PASSWORD", PASSWORD)
@@ -204,12 +177,7 @@ def test_index_5xx_is_retried_then_reported(tmp_path):
 
 
 def test_rehearsal_changes_nothing_outside_its_sandbox(tmp_path):
-    repo = build_demo(tmp_path / "demo")
-    git(repo, "checkout", "--quiet", "rel-v8r0")
-    pyproject = repo / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text() + "build_isolation = false\n")
-    git(repo, "commit", "--quiet", "-am", "build without isolation in tests")
-    git(repo, "push", "--quiet", "origin", "rel-v8r0")
+    repo = release_ready_demo(tmp_path)
 
     def snapshot() -> tuple[str, str, str]:
         return (git(repo, "for-each-ref"), git(tmp_path / "demo" / "origin.git", "for-each-ref"),
