@@ -231,3 +231,16 @@ def test_progress_when_fetching_many_batches(emulator, tmp_path, sleeps):
     forge = make_forge(emulator, tmp_path, sleeps, progress=messages.append)
     assert forge.fetch_prs(range(1, 231)).complete
     assert messages == [f"fetching PRs from GitHub: batch {k}/5" for k in range(1, 6)]
+
+
+def test_a_release_not_visible_yet_is_retried(emulator, tmp_path, sleeps):
+    forge = make_forge(emulator, tmp_path, sleeps)
+    release = forge.create_release("v1.0.0", "v1.0.0", "", prerelease=False)
+    asset = tmp_path / "pkg-1.0.0.tar.gz"
+    asset.write_bytes(b"sdist")
+    emulator.fail(2, status=404, path=f"/repos/DIRACGrid/DIRAC/releases/{release.id}", kind="rest")
+    assert forge.upload_asset(release, asset).assets == {asset.name: 5}
+    assert len(sleeps) == 2
+    emulator.fail(50, status=404, path=f"/repos/DIRACGrid/DIRAC/releases/{release.id}", kind="rest")
+    with pytest.raises(ForgeError, match="may still appear .*--resume"):
+        forge.publish_release(release)

@@ -320,3 +320,22 @@ def test_no_upload_leaves_the_index_alone(world):
     result = release(world, "-b", "rel-v8r0", "--yes", "--no-upload")
     assert result.exit_code == 0, result.stderr
     assert world["index"] == {} and world["calls"]["upload"] == 0
+
+
+def test_prerelease_from_integration(world):
+    git(world["repo"], "checkout", "--quiet", "integration")
+    result = release(world, "-b", "integration", "--yes")
+    assert result.exit_code == 0, result.stderr
+    (published,) = world["gh"].repo.releases.values()
+    assert (published.tag_name, published.prerelease) == ("v8.1.0a3", True)
+
+
+def test_shallow_clone_is_refused(world, tmp_path):
+    clone = tmp_path / "shallow"
+    git(tmp_path, "clone", "--quiet", "--depth=1", "--branch", "rel-v8r0",
+        f"file://{world['origin']}", str(clone))  # fmt: skip
+    result = CliRunner().invoke(cli, ["--repo", str(clone), "--github-url",
+                                      world["gh"].base_url, "--github-repo", SLUG,
+                                      "release", "-b", "rel-v8r0", "--yes"])  # fmt: skip
+    assert result.exit_code == 1 and "shallow clone" in result.stderr
+    assert "git fetch --unshallow --tags" in result.stderr

@@ -427,8 +427,24 @@ class GitHubForge(Forge):
         return None
 
     def _release(self, release_id: int):
-        """The PyGithub release object of ``release_id``."""
-        return self._call("read a release", lambda: self._repo().get_release(release_id))
+        """The PyGithub release object of ``release_id``.
+
+        A release just created can answer 404 for a moment (GitHub's replicas
+        catch up): that is retried a few times before it is an error.
+        """
+        for attempt in range(self.settings.retries + 1):
+            try:
+                return self._call(
+                    "read a release", lambda: _loaded(self._repo().get_release(release_id))
+                )
+            except ForgeError as exc:
+                if "not found" not in exc.message or attempt == self.settings.retries:
+                    raise ForgeError(
+                        f"{exc.message}; the release may still appear",
+                        hint="run the release again with --resume",
+                    ) from None
+                self._pause(self.settings.backoff * 2**attempt, "release not visible yet")
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def create_release(
         self, tag: str, name: str, body: str, *, prerelease: bool, noop: bool = False
@@ -610,6 +626,12 @@ def _pr_from_node(node: dict) -> PrInfo:
         state=node.get("state"),
         url=node.get("url"),
     )
+
+
+def _loaded(obj):
+    """A lazy PyGithub object, fetched now (so that errors happen here, not later)."""
+    obj.update()  # one GET: PyGithub's lazy objects load on their first attribute
+    return obj
 
 
 def _next_link(header: str) -> str | None:
