@@ -339,3 +339,53 @@ def test_shallow_clone_is_refused(world, tmp_path):
                                       "release", "-b", "rel-v8r0", "--yes"])  # fmt: skip
     assert result.exit_code == 1 and "shallow clone" in result.stderr
     assert "git fetch --unshallow --tags" in result.stderr
+
+
+@pytest.mark.parametrize("step", ["notes", "push"])
+def test_process_killed_between_steps(world, step):
+    """A real death (os._exit) after a step: the stale lock is taken over and --resume finishes."""
+    script = f"""
+import os, sys
+from release_tool.releasing import Releaser
+from release_tool.cli import cli
+import release_tool.commands.release as command
+sys.path.insert(0, {str(Path(__file__).parent)!r})
+
+def die(self, done):
+    if done == {step!r}:
+        os._exit(137)
+
+Releaser._checkpoint = die
+import test_release  # the recording builder would need the fixture: use simple stand-ins
+from pathlib import Path as P
+import hashlib
+
+def builder(root, outdir, *, source_date_epoch, expected_version, isolation):
+    outdir.mkdir(parents=True, exist_ok=True)
+    made = []
+    for name in ("diracdemo-" + expected_version + ".tar.gz",
+                 "diracdemo-" + expected_version + "-py3-none-any.whl"):
+        data = (name + str(source_date_epoch)).encode()
+        (outdir / name).write_bytes(data)
+        made.append(test_release.FakeArtifact(outdir / name, hashlib.sha256(data).hexdigest(),
+                                              len(data)))
+    return made
+
+command.default_builder = builder
+cli.main(args=sys.argv[1:], prog_name="release-tool")
+"""
+    args = ["--repo", str(world["repo"]), "--github-url", world["gh"].base_url,
+            "--github-repo", SLUG, "release", "-b", "rel-v8r0", "--yes", "--no-upload"]  # fmt: skip
+    import os
+    import sys
+
+    env = {**os.environ, **ISOLATED_ENV}
+    died = subprocess.run([sys.executable, "-c", script, *args], env=env, capture_output=True,
+                          text=True)  # fmt: skip
+    assert died.returncode == 137, died.stderr
+    assert (world["repo"] / ".git" / "release-tool" / "lock-rel-v8r0").exists()  # left behind
+    resumed = release(world, "-b", "rel-v8r0", "--resume", "--no-upload")
+    assert resumed.exit_code == 0, resumed.stderr
+    (published,) = world["gh"].repo.releases.values()
+    assert not published.draft and len(published.assets) == 2
+    assert git(world["repo"], "log", "--format=%s", "v8.0.1..HEAD").count("docs: Add") == 1
