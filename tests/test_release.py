@@ -389,3 +389,19 @@ cli.main(args=sys.argv[1:], prog_name="release-tool")
     (published,) = world["gh"].repo.releases.values()
     assert not published.draft and len(published.assets) == 2
     assert git(world["repo"], "log", "--format=%s", "v8.0.1..HEAD").count("docs: Add") == 1
+
+
+def test_required_ci_status(world):
+    repo = world["repo"]
+    pyproject = repo / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + "require_ci = true\n")
+    git(repo, "commit", "--quiet", "-am", "require green CI")
+    git(repo, "push", "--quiet", "origin", "rel-v8r0")
+    pending = release(world, "-b", "rel-v8r0", "--yes")
+    assert pending.exit_code == 1 and "is pending, not success" in pending.stderr
+    from github import Auth, Github
+
+    client = Github(base_url=world["gh"].base_url, auth=Auth.Token("t"), retry=None)
+    client.get_repo(SLUG).get_commit(git(repo, "rev-parse", "HEAD")).create_status("success")
+    green = release(world, "-b", "rel-v8r0", "--yes")
+    assert green.exit_code == 0, green.stderr
