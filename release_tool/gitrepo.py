@@ -7,6 +7,7 @@ the output of ``git for-each-ref``, ``git rev-list`` and ``git log`` through
 
 from __future__ import annotations
 
+import codecs
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -254,14 +255,16 @@ class GitRepo:
             with proc.stream(
                 ["git", *args], cwd=self.root, stdin_data=stdin, chunk_size=1 << 20
             ) as chunks:
-                pending = b""
+                decoder = codecs.getincrementaldecoder("utf-8")("replace")
+                pending = ""
                 for chunk in chunks:
-                    records = (pending + chunk).split(b"\x1e\n")
+                    records = (pending + decoder.decode(chunk)).split("\x1e\n")
                     pending = records.pop()
                     for raw in records:
                         yield _record(raw)
+                pending += decoder.decode(b"", final=True)
                 if pending.strip():
-                    yield _record(pending.rstrip(b"\x1e\n"))
+                    yield _record(pending.rstrip("\x1e\n"))
         except CommandError as exc:
             raise GitError(exc.message) from None
 
@@ -278,8 +281,8 @@ class GitRepo:
                 yield commit, parents
 
 
-def _record(raw: bytes) -> tuple[str, list[str], int, str, str]:
+def _record(raw: str) -> tuple[str, list[str], int, str, str]:
     """One ``git log`` record split into its fields."""
-    sha, parents, time, author, message = raw.decode("utf-8", "replace").split("\x1f", 4)
+    sha, parents, time, author, message = raw.split("\x1f", 4)
     sha = sha.lstrip("\n")
     return sha, parents.split(), int(time), author, message
