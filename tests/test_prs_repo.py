@@ -241,3 +241,18 @@ def test_cumulative_from_configuration(make_repo):
     repo.tag("v7r3-pre2")
     entries = prs_json(repo.path, "--until", "v7r3-pre2")
     assert [(e["ref"], e["since"]) for e in entries] == [("#1", "v7r2"), ("#2", "v7r2")]
+
+
+def test_progress_line_when_the_walk_is_slow(history, monkeypatch):
+    """A walk longer than a second reports its progress on stderr (the clock is faked)."""
+    from release_tool import discovery as module
+    from release_tool.config import Config
+    from release_tool.gitrepo import GitRepo
+    from release_tool.inventory import Inventory
+
+    ticks = iter(range(0, 1000, 2))  # every call to the clock: two more seconds
+    monkeypatch.setattr(module.time, "monotonic", lambda: next(ticks))
+    messages = []
+    found = module.Discovery(Inventory(GitRepo(history.path), Config()), progress=messages.append)
+    found.index()
+    assert messages and messages[-1].startswith("read ") and messages[-1].endswith(" commits")
