@@ -31,12 +31,12 @@ from pathlib import Path
 from bench_tags_audit import best_of, load_generator
 
 from release_tool import proc
-from release_tool.config import Config
-from release_tool.discovery import Discovery, PrList
-from release_tool.gitbuild import ISOLATED_ENV
-from release_tool.gitrepo import GitRepo
-from release_tool.history_import import import_history
-from release_tool.inventory import Inventory
+from release_tool.core.config import Config
+from release_tool.history.discovery import Discovery, PrList
+from release_tool.history.gitbuild import ISOLATED_ENV
+from release_tool.history.gitrepo import GitRepo
+from release_tool.history.history_import import import_history
+from release_tool.history.inventory import Inventory
 
 
 def baseline(path: Path) -> int:

@@ -28,12 +28,12 @@ from pathlib import Path
 from types import ModuleType
 
 from release_tool import proc
-from release_tool.config import Config
-from release_tool.gitbuild import ISOLATED_ENV
-from release_tool.gitrepo import GitRepo
-from release_tool.history_import import import_history
-from release_tool.inventory import Inventory
-from release_tool.tags import AuditReport
+from release_tool.core.config import Config
+from release_tool.core.tags import AuditReport
+from release_tool.history.gitbuild import ISOLATED_ENV
+from release_tool.history.gitrepo import GitRepo
+from release_tool.history.history_import import import_history
+from release_tool.history.inventory import Inventory
 
 HERE = Path(__file__).resolve().parent
 

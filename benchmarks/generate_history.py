@@ -1,7 +1,7 @@
 """A synthetic history shaped like DIRAC's, as records in the corpus format.
 
 The records are those of ``../shared/corpus/histories`` (see
-:mod:`release_tool.history_import`): a ``meta`` line, commits parents first,
+:mod:`release_tool.history.history_import`): a ``meta`` line, commits parents first,
 then refs. The shape follows DIRAC's release process:
 
 * ``integration`` receives pull requests, each a branch of one to three commits

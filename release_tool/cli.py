@@ -7,6 +7,7 @@ them and turns every expected error into one line on stderr with exit code
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 from pathlib import Path
@@ -14,18 +15,22 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .commands.cache import cache_group
-from .commands.demo import demo_command
-from .commands.lines import lines_command
-from .commands.notes import notes_group
-from .commands.prs import prs_command
-from .commands.release import release_command
-from .commands.sandbox import sandbox_group
-from .commands.tags import tags_group
-from .commands.version import version_group
 from .errors import ReleaseToolError
 from .secrets import install_log_filter, redact
-from .settings import Settings
+
+#: Every command, by name: ``module:attribute``, imported only when that command runs
+#: (or when ``--help`` lists them), so a command pays only for the libraries it uses.
+COMMANDS: dict[str, str] = {
+    "version": "release_tool.commands.version:version_group",
+    "lines": "release_tool.commands.lines:lines_command",
+    "tags": "release_tool.commands.tags:tags_group",
+    "prs": "release_tool.commands.prs:prs_command",
+    "notes": "release_tool.commands.notes:notes_group",
+    "release": "release_tool.commands.release:release_command",
+    "demo": "release_tool.commands.demo:demo_command",
+    "sandbox": "release_tool.commands.sandbox:sandbox_group",
+    "cache": "release_tool.commands.cache:cache_group",
+}
 
 PROG = "release-tool"
 
@@ -37,7 +42,22 @@ def _fail(message: str, code: int) -> None:
 
 
 class ToolGroup(click.Group):
-    """The root group: runs a command and reports errors in one line, never a traceback."""
+    """The root group: runs a command and reports errors in one line, never a traceback.
+
+    Commands are loaded lazily from :data:`COMMANDS`.
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Every command name, in the order of :data:`COMMANDS`."""
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """Import the command's module on first use."""
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module_name, _, attribute = target.partition(":")
+        return getattr(importlib.import_module(module_name), attribute)
 
     def main(self, args=None, prog_name=None, **extra):  # type: ignore[override]
         """Run the CLI; expected errors become one stderr line and an exit code."""
@@ -108,6 +128,8 @@ def cli(
     level = logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
     logging.basicConfig(level=level, format=f"{PROG}: %(levelname)s: %(message)s", force=True)
     install_log_filter()
+    from .settings import Settings
+
     ctx.obj = Settings(
         repo_path=repo,
         debug=debug,
@@ -116,17 +138,6 @@ def cli(
         token_file=token_file,
         cache_dir=cache_dir,
     )
-
-
-cli.add_command(version_group)
-cli.add_command(lines_command)
-cli.add_command(tags_group)
-cli.add_command(prs_command)
-cli.add_command(demo_command)
-cli.add_command(sandbox_group)
-cli.add_command(cache_group)
-cli.add_command(notes_group)
-cli.add_command(release_command)
 
 
 def main() -> None:

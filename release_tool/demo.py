@@ -16,7 +16,7 @@ import json
 from pathlib import Path
 
 from .errors import InputError
-from .gitbuild import RepoBuilder
+from .history.gitbuild import RepoBuilder
 
 PYPROJECT = """\
 [build-system]

@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from .config import Config, load_config
+from .core.config import Config, load_config
 from .errors import InputError
 from .forge.github import DEFAULT_URL, GitHubForge, GitHubSettings
 from .forge.slug import check_slug, slug_from_url
-from .gitrepo import GitRepo
-from .inventory import Inventory
+from .history.gitrepo import GitRepo
+from .history.inventory import Inventory
 from .secrets import read_token
 
 

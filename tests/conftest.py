@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from release_tool.gitbuild import ISOLATED_ENV, RepoBuilder
+from release_tool.history.gitbuild import ISOLATED_ENV, RepoBuilder
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 CORPUS = SHARED / "corpus"

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from release_tool.config import (
+from release_tool.core.config import (
     SECTION,
     Config,
     LineConfig,

@@ -20,13 +20,13 @@ from click.testing import CliRunner
 from conftest import corpus_file
 
 from release_tool.cli import cli
-from release_tool.config import Config
-from release_tool.gitbuild import ISOLATED_ENV
-from release_tool.gitrepo import GitRepo
-from release_tool.history_import import import_history, load_jsonl
-from release_tool.inventory import Inventory
-from release_tool.tags import AuditReport
-from release_tool.versions import try_parse
+from release_tool.core.config import Config
+from release_tool.core.tags import AuditReport
+from release_tool.core.versions import try_parse
+from release_tool.history.gitbuild import ISOLATED_ENV
+from release_tool.history.gitrepo import GitRepo
+from release_tool.history.history_import import import_history, load_jsonl
+from release_tool.history.inventory import Inventory
 
 pytestmark = pytest.mark.corpus
 

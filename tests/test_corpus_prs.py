@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 from conftest import corpus_file
 
-from release_tool.config import Config
-from release_tool.discovery import Discovery
-from release_tool.gitrepo import GitRepo
-from release_tool.history_import import import_history, load_jsonl
-from release_tool.inventory import Inventory
+from release_tool.core.config import Config
+from release_tool.history.discovery import Discovery
+from release_tool.history.gitrepo import GitRepo
+from release_tool.history.history_import import import_history, load_jsonl
+from release_tool.history.inventory import Inventory
 
 pytestmark = pytest.mark.corpus
 

@@ -15,7 +15,7 @@ from release_tool.forge.cache import PrCache, cache_file
 from release_tool.forge.github import CHANGED_QUERY, _rate_limit_wait, batch_query
 from release_tool.forge.gitonly import GitOnlyForge
 from release_tool.forge.slug import check_slug, slug_from_url
-from release_tool.history import HistoryIndex
+from release_tool.history.index import HistoryIndex
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from release_tool.history import HistoryIndex, _children_first, iter_bits
+from release_tool.history.index import HistoryIndex, _children_first, iter_bits
 
 
 def rec(sha: str, parents: list[str], time: int, message: str):

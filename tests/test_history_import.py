@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from release_tool.history_import import TEMP_REF, import_history, load_jsonl
+from release_tool.history.history_import import TEMP_REF, import_history, load_jsonl
 
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from release_tool.config import Config, LineConfig
-from release_tool.errors import InputError
-from release_tool.lines import (
+from release_tool.core.config import Config, LineConfig
+from release_tool.core.lines import (
     INTEGRATION,
     RELEASE,
     ReleaseLine,
@@ -16,8 +15,9 @@ from release_tool.lines import (
     latest_release,
     next_version,
 )
-from release_tool.tags import Tag
-from release_tool.versions import parse
+from release_tool.core.tags import Tag
+from release_tool.core.versions import parse
+from release_tool.errors import InputError
 
 CFG = Config()
 REL73 = ReleaseLine("rel-v7r3", RELEASE, (7, 3))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pytest
 
 from release_tool.forge.base import PrInfo
-from release_tool.history import PullRequest
+from release_tool.history.index import PullRequest
 from release_tool.notes import (
     NotesConfig,
     PullRequestNotes,

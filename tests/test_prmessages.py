@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from release_tool.prmessages import cherry_picked_from, classify
+from release_tool.history.prmessages import cherry_picked_from, classify
 
 SHA = "0123456789abcdef0123456789abcdef01234567"
 

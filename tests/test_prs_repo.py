@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from release_tool.cli import cli
-from release_tool.gitbuild import RepoBuilder
+from release_tool.history.gitbuild import RepoBuilder
 
 
 def run_cli(*args: str):
@@ -245,10 +245,10 @@ def test_cumulative_from_configuration(make_repo):
 
 def test_progress_line_when_the_walk_is_slow(history, monkeypatch):
     """A walk longer than a second reports its progress on stderr (the clock is faked)."""
-    from release_tool import discovery as module
-    from release_tool.config import Config
-    from release_tool.gitrepo import GitRepo
-    from release_tool.inventory import Inventory
+    from release_tool.history import discovery as module
+    from release_tool.core.config import Config
+    from release_tool.history.gitrepo import GitRepo
+    from release_tool.history.inventory import Inventory
 
     ticks = iter(range(0, 1000, 2))  # every call to the clock: two more seconds
     monkeypatch.setattr(module.time, "monotonic", lambda: next(ticks))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from release_tool.ranges import is_cumulative_kind, line_key, previous_release
-from release_tool.tags import Release
-from release_tool.versions import parse
+from release_tool.core.tags import Release
+from release_tool.core.versions import parse
+from release_tool.history.ranges import is_cumulative_kind, line_key, previous_release
 
 NAMES = ["v7r3-pre23", "v7r3-pre24", "v7r3", "v7r3p1", "v7r3p2", "v8.0.0a1", "v8.0.0a2",
          "v8.0.0", "v8.0.1", "v8.1.0a1", "v8.0.2", "v8.0.3.dev1"]  # fmt: skip

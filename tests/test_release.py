@@ -19,8 +19,8 @@ from click.testing import CliRunner
 from release_tool.cli import cli
 from release_tool.demo import build_demo
 from release_tool.errors import ReleaseToolError
-from release_tool.gitbuild import ISOLATED_ENV
-from release_tool.releasing import Releaser
+from release_tool.history.gitbuild import ISOLATED_ENV
+from release_tool.release.steps import Releaser
 from release_tool.sandbox import GitHubEmulator
 
 SLUG = "diracgrid/diracdemo"
@@ -346,7 +346,7 @@ def test_process_killed_between_steps(world, step):
     """A real death (os._exit) after a step: the stale lock is taken over and --resume finishes."""
     script = f"""
 import os, sys
-from release_tool.releasing import Releaser
+from release_tool.release.steps import Releaser
 from release_tool.cli import cli
 import release_tool.commands.release as command
 sys.path.insert(0, {str(Path(__file__).parent)!r})

@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from release_tool.artifacts import build_artifacts
 from release_tool.cli import cli
 from release_tool.demo import build_demo
-from release_tool.gitbuild import ISOLATED_ENV
-from release_tool.rehearsal import local_index
+from release_tool.history.gitbuild import ISOLATED_ENV
+from release_tool.release.artifacts import build_artifacts
+from release_tool.release.rehearsal import local_index
+from release_tool.release.upload import UploadError, upload
 from release_tool.sandbox import GitHubEmulator
-from release_tool.upload import UploadError, upload
 
 USER, PASSWORD = "uploader", "s3cret-index-password"
 
@@ -64,7 +64,7 @@ def test_build_is_reproducible_and_checked(tmp_path):
                              expected_version="8.0.0", isolation=False)  # fmt: skip
     assert [a.sha256 for a in first] == [a.sha256 for a in second]
     assert sorted(a.kind for a in first) == ["sdist", "wheel"]
-    from release_tool.artifacts import BuildError
+    from release_tool.release.artifacts import BuildError
 
     with pytest.raises(BuildError, match="says version 8.0.0, the release is 9.0.0"):
         build_artifacts(repo, tmp_path / "c", source_date_epoch=1, expected_version="9.0.0",

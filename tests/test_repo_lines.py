@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner
 
 from release_tool.cli import cli
-from release_tool.config import Config
+from release_tool.core.config import Config
 from release_tool.demo import build_demo
-from release_tool.gitrepo import GitRepo
-from release_tool.inventory import Inventory
+from release_tool.history.gitrepo import GitRepo
+from release_tool.history.inventory import Inventory
 
 
 def run_cli(*args: str, input: str | None = None):

@@ -3,7 +3,7 @@
 import pytest
 
 from release_tool.errors import InputError
-from release_tool.versionfiles import set_version
+from release_tool.release.versionfiles import set_version
 
 
 @pytest.mark.parametrize(

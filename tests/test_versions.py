@@ -16,8 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from packaging.version import Version as PepVersion
 
-from release_tool.errors import BumpError, InputError, VersionError
-from release_tool.versions import (
+from release_tool.core.versions import (
     LEGACY,
     OPENINGS,
     PARTS,
@@ -32,6 +31,7 @@ from release_tool.versions import (
     sort_versions,
     try_parse,
 )
+from release_tool.errors import BumpError, InputError, VersionError
 
 # --------------------------------------------------------------------------- parsing
 
@@ -155,9 +155,9 @@ def test_parse_refuses_non_strings(value):
 
 @pytest.mark.parametrize("text", JUNK)
 def test_try_parse_returns_none_and_logs_at_debug(text, caplog):
-    with caplog.at_level(logging.DEBUG, logger="release_tool.versions"):
+    with caplog.at_level(logging.DEBUG, logger="release_tool.core.versions"):
         assert try_parse(text) is None
-    records = [r for r in caplog.records if r.name == "release_tool.versions"]
+    records = [r for r in caplog.records if r.name == "release_tool.core.versions"]
     assert len(records) == 1
     assert records[0].levelno == logging.DEBUG
     assert "not a version" in records[0].getMessage()
@@ -166,7 +166,7 @@ def test_try_parse_returns_none_and_logs_at_debug(text, caplog):
 
 @pytest.mark.parametrize("text", ["v7r3p36", "8.0.20", "v9.0.0rc2"])
 def test_try_parse_returns_the_version_and_logs_nothing(text, caplog):
-    with caplog.at_level(logging.DEBUG, logger="release_tool.versions"):
+    with caplog.at_level(logging.DEBUG, logger="release_tool.core.versions"):
         assert try_parse(text) == parse(text)
     assert not caplog.records
 

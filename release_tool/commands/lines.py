@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..inventory import require_lines
+from ..history.inventory import require_lines
 from ..table import format_table, to_json
 from . import pass_settings
 

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import click
 
-from ..discovery import Discovery
+from ..core.versions import parse
 from ..errors import InputError, PolicyError
+from ..history.discovery import Discovery
 from ..notes import render
+from ..notes.build import notes_for, write_section
 from ..notes.lint import format_problems, github_annotations, lint_body
 from ..notes.parse_file import parse_notes
-from ..notesbuild import notes_for, write_section
-from ..versions import parse
 from . import pass_settings
 from .prs import fill_from_forge
 

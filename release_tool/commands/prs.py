@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from ..discovery import Discovery
 from ..errors import InputError
+from ..history.discovery import Discovery
 from ..table import format_table, to_json
 from . import pass_settings
 

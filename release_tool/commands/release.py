@@ -5,13 +5,13 @@ from __future__ import annotations
 import click
 
 from ..errors import InputError, ReleaseToolError
-from ..releasing import ReleaseOptions, Releaser
+from ..release.steps import ReleaseOptions, Releaser
 from . import pass_settings
 
 
 def default_builder(root, outdir, *, source_date_epoch, expected_version, isolation):
-    """Build sdist and wheel with :mod:`release_tool.artifacts`."""
-    from ..artifacts import build_artifacts
+    """Build sdist and wheel with :mod:`release_tool.release.artifacts`."""
+    from ..release.artifacts import build_artifacts
 
     return build_artifacts(
         root, outdir, source_date_epoch=source_date_epoch,
@@ -20,8 +20,8 @@ def default_builder(root, outdir, *, source_date_epoch, expected_version, isolat
 
 
 def default_uploader(paths, url):
-    """Upload with :mod:`release_tool.upload` (what the index has already is skipped)."""
-    from ..upload import upload
+    """Upload with :mod:`release_tool.release.upload` (what the index has already is skipped)."""
+    from ..release.upload import upload
 
     return upload(paths, url)
 
@@ -85,8 +85,8 @@ def release_command(settings, branches, version, dry_run, resume, no_push, no_pu
 
 
 def rehearse_release(settings, branch, version, progress, keep) -> str:
-    """The rehearsal of one line's release (see :mod:`release_tool.rehearsal`)."""
-    from ..rehearsal import rehearse
+    """The rehearsal of one line's release (see :mod:`release_tool.release.rehearsal`)."""
+    from ..release.rehearsal import rehearse
     from ..settings import Settings
 
     def run_release(sandbox: dict, line: str) -> str:
@@ -96,7 +96,7 @@ def rehearse_release(settings, branch, version, progress, keep) -> str:
         options = ReleaseOptions(branch=line, version=version, index_url=sandbox["index_url"])
 
         def uploader(paths, url):  # the sandbox index takes any credentials
-            from ..upload import upload
+            from ..release.upload import upload
 
             return upload(paths, url, username="rehearsal", password="rehearsal")
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
+from ..core.tags import Release
 from ..errors import PolicyError
 from ..table import to_json
-from ..tags import Release
 from . import pass_settings
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .. import versions
+from ..core import versions
 from ..errors import PolicyError
 from ..table import to_json
 from . import pass_settings

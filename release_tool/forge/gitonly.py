@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..discovery import iso
-from ..history import PullRequest
+from ..history.discovery import iso
+from ..history.index import PullRequest
 from .base import FetchResult, Forge, PrInfo
 
 

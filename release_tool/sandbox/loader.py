@@ -3,7 +3,7 @@
 Branches and tags come from the repository (``git for-each-ref`` through the
 git adapter). The PRs come from the data file when one is given (see
 :mod:`release_tool.sandbox.data`), else from history, through the project's
-own discovery (:class:`~release_tool.discovery.Discovery`): every PR merged
+own discovery (:class:`~release_tool.history.discovery.Discovery`): every PR merged
 (``merge``, ``squash``, ``sweep`` or ``nested``) into a release line.
 
 A derived PR's base branch is chosen so that it matches how it came in:
@@ -27,14 +27,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..config import load_config
-from ..discovery import Discovery
+from ..core.config import load_config
+from ..core.lines import INTEGRATION
 from ..errors import InputError
-from ..gitrepo import GitRepo
-from ..history import HistoryIndex, PullRequest, dedupe
-from ..inventory import Inventory
-from ..lines import INTEGRATION
-from ..prmessages import NESTED
+from ..history.discovery import Discovery
+from ..history.gitrepo import GitRepo
+from ..history.index import HistoryIndex, PullRequest, dedupe
+from ..history.inventory import Inventory
+from ..history.prmessages import NESTED
 from .data import PullSpec, load_prs
 from .state import CommitInfo, Repository, State
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Sequence
 
-from .tags import Release
-from .versions import Version
+from ..core.tags import Release
+from ..core.versions import Version
 
 #: ``contains(ancestor_commit, descendant_commit)``: ancestry, reflexive.
 Contains = Callable[[str, str], bool]
@@ -46,7 +46,7 @@ def previous_release(
     everything since the previous series.
 
     ``releases`` must be in ascending version order (as
-    :func:`~release_tool.tags.group_releases` returns them): the search walks
+    :func:`~release_tool.core.tags.group_releases` returns them): the search walks
     down from ``target`` and stops at the first match.
     """
     version = target.version

@@ -20,8 +20,8 @@ from pathlib import Path
 
 from packaging.version import Version as PepVersion
 
-from . import proc
-from .errors import CommandError, ReleaseToolError
+from .. import proc
+from ..errors import CommandError, ReleaseToolError
 
 
 class BuildError(ReleaseToolError):

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from packaging.version import InvalidVersion
 from packaging.version import Version as PepVersion
 
-from .errors import BumpError, VersionError
+from ..errors import BumpError, VersionError
 
 log = logging.getLogger(__name__)
 

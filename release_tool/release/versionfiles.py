@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from .errors import InputError
+from ..errors import InputError
 
 _VERSION_LINE = re.compile(
     r"""^(?P<lead>\s*(?:__version__|version)\s*[:=]\s*)(?P<q>["'])(?P<value>[^"']*)(?P=q)""",

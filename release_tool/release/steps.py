@@ -1,6 +1,6 @@
 """Cutting a release: preflight, notes commit, tag, build, push, forge release, index upload.
 
-Each step is recorded in a :class:`~release_tool.journal.Journal` when it
+Each step is recorded in a :class:`~release_tool.release.journal.Journal` when it
 completes, so a release stopped anywhere is resumed from its first
 incomplete step (``--resume``) without repeating a tag, a release or an
 upload; rerunning a complete release says so and changes nothing. Nothing
@@ -20,14 +20,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .discovery import Discovery, PrList
-from .errors import InputError, PolicyError, ReleaseToolError
-from .forge.base import Forge, ForgeError
+from ..core.versions import Version, parse
+from ..errors import InputError, PolicyError, ReleaseToolError
+from ..forge.base import Forge, ForgeError
+from ..history.discovery import Discovery, PrList
+from ..notes import render
+from ..notes.build import notes_for, write_section
 from .journal import STEPS, Journal
-from .notes import render
-from .notesbuild import notes_for, write_section
 from .versionfiles import set_version
-from .versions import Version, parse
 
 log = logging.getLogger(__name__)
 
@@ -156,7 +156,7 @@ class Releaser:
         discovery = Discovery(self.settings.inventory, progress=self.progress)
         (result,) = discovery.answer([discovery.for_branch(branch)])
         if self._use_forge():
-            from .commands.prs import fill_from_forge
+            from ..commands.prs import fill_from_forge
 
             fill_from_forge(self.forge(), [result])
         notes = notes_for(result, tag, self.config, self.repo.root)
@@ -331,7 +331,7 @@ class Releaser:
         """The forge release's body: the markdown notes (from the notes file when resumed)."""
         journal = self.journal
         if journal.steps.get("preflight", {}).get("from_remote"):
-            from .notes.parse_file import parse_notes
+            from ..notes.parse_file import parse_notes
 
             path = self.repo.root / self.config.notes_file
             for notes in parse_notes(path.read_bytes()) if path.exists() else []:

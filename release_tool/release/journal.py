@@ -14,7 +14,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import InputError
+from ..errors import InputError
 
 #: The steps of a release, in order.
 STEPS = ("preflight", "notes", "tag", "build", "push", "forge", "index")

@@ -23,11 +23,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import proc
-from .errors import ReleaseToolError
-from .forge.cache import PrCache
-from .gitbuild import ISOLATED_ENV
-from .sandbox import GitHubEmulator
+from .. import proc
+from ..errors import ReleaseToolError
+from ..forge.cache import PrCache
+from ..history.gitbuild import ISOLATED_ENV
+from ..sandbox import GitHubEmulator
 
 SLUG = "rehearsal/sandbox"
 

@@ -42,8 +42,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError
-from .notes.config import NotesConfig, notes_config_from_mapping
+from ..errors import ConfigError
+from ..notes.config import NotesConfig, notes_config_from_mapping
 from .versions import OPENINGS, SCHEMES
 
 if sys.version_info >= (3, 11):

@@ -23,7 +23,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from . import proc
+from .. import proc
 from .gitbuild import ISOLATED_ENV
 
 #: Where the commits are written while importing; deleted at the end of the stream.

@@ -20,10 +20,10 @@ from pathlib import Path
 
 from packaging.utils import canonicalize_name, parse_sdist_filename, parse_wheel_filename
 
-from . import proc
+from .. import proc
+from ..errors import ReleaseToolError
+from ..secrets import redact, register
 from .artifacts import sha256
-from .errors import ReleaseToolError
-from .secrets import redact, register
 
 log = logging.getLogger(__name__)
 

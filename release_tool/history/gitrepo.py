@@ -16,8 +16,8 @@ from pathlib import Path
 
 import git
 
-from . import proc
-from .errors import CommandError, GitError, InputError, UnknownRefError
+from .. import proc
+from ..errors import CommandError, GitError, InputError, UnknownRefError
 
 log = logging.getLogger(__name__)
 

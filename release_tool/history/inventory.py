@@ -1,9 +1,9 @@
 """What a repository holds: its version tags, branches and release lines.
 
 The bridge between the git adapter and the core: it reads refs once through
-:class:`~release_tool.gitrepo.GitRepo` and answers the version questions
+:class:`~release_tool.history.gitrepo.GitRepo` and answers the version questions
 (latest release, next version, policy check, tag audit) with the pure
-functions of :mod:`release_tool.lines` and :mod:`release_tool.tags`.
+functions of :mod:`release_tool.core.lines` and :mod:`release_tool.core.tags`.
 """
 
 from __future__ import annotations
@@ -12,10 +12,8 @@ import logging
 from dataclasses import dataclass
 from functools import cached_property
 
-from .config import Config
-from .errors import InputError, ReleaseToolError
-from .gitrepo import Branch, GitRepo
-from .lines import (
+from ..core.config import Config
+from ..core.lines import (
     ReleaseLine,
     check_version,
     find_lines,
@@ -24,8 +22,10 @@ from .lines import (
     next_version,
     releases_on_line,
 )
-from .tags import AuditReport, Tag, audit, split_tags
-from .versions import Version
+from ..core.tags import AuditReport, Tag, audit, split_tags
+from ..core.versions import Version
+from ..errors import InputError, ReleaseToolError
+from .gitrepo import Branch, GitRepo
 
 log = logging.getLogger(__name__)
 

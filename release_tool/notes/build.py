@@ -1,6 +1,6 @@
 """Release notes of a range: PRs from history, details from the forge, rules from config.
 
-The bridge between PR discovery (:mod:`release_tool.discovery`), the forge,
+The bridge between PR discovery (:mod:`release_tool.history.discovery`), the forge,
 and the pure notes core (:mod:`release_tool.notes`).
 """
 
@@ -10,11 +10,11 @@ import os
 import tempfile
 from pathlib import Path
 
-from .config import Config
-from .discovery import PrList
-from .notes import ReleaseNotes, release_notes
-from .notes.fragments import towncrier_fragments, uses_towncrier
-from .notes.write import prepend_release
+from ..core.config import Config
+from ..history.discovery import PrList
+from . import ReleaseNotes, release_notes
+from .fragments import towncrier_fragments, uses_towncrier
+from .write import prepend_release
 
 
 def pr_records(result: PrList) -> list[dict]:

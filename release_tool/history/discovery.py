@@ -1,7 +1,7 @@
 """Merged-PR discovery: which PRs went into a release, or are waiting on a branch.
 
 Turns the ``prs`` options into ranges, reads the history once through the git
-adapter into a :class:`~release_tool.history.HistoryIndex`, and answers every
+adapter into a :class:`~release_tool.history.index.HistoryIndex`, and answers every
 range from it, annotating PRs that already shipped in another line.
 """
 
@@ -12,13 +12,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from .errors import InputError
-from .forge.base import PrInfo
-from .history import HistoryIndex, PullRequest, Record
+from ..core.lines import INTEGRATION, ReleaseLine, line_for, releases_on_line
+from ..core.tags import Release, group_releases
+from ..errors import InputError
+from ..forge.base import PrInfo
+from .index import HistoryIndex, PullRequest, Record
 from .inventory import Inventory
-from .lines import INTEGRATION, ReleaseLine, line_for, releases_on_line
 from .ranges import PRE_LINE, line_key, previous_release
-from .tags import Release, group_releases
 
 Progress = Callable[[str], None]
 

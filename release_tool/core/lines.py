@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ..errors import InputError, PolicyError
 from .config import Config
-from .errors import InputError, PolicyError
 from .tags import Tag
 from .versions import LEGACY, PEP440, Version, bump, parse
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from . import proc
+from .. import proc
 
 IDENTITY = ("Release Tool Tests", "release-tool@example.invalid")
 START = 1_600_000_000  # 2020-09-13, a fixed clock for reproducible hashes

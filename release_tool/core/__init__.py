@@ -1,0 +1,1 @@
+"""Pure core, no I/O: versions, release lines, tag rules, configuration."""

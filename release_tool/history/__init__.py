@@ -1,0 +1,1 @@
+"""History and discovery: the git adapter, the PR index, releases and ranges."""

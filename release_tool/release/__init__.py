@@ -1,0 +1,1 @@
+"""The release steps: plan, journal, version files, build, upload, rehearsal."""
