@@ -8,10 +8,10 @@ released first left out in DIRAC-style repositories, titles not used there.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import corpus_file
 
 from release_tool.cli import cli
 from release_tool.demo import build_demo
@@ -252,10 +252,6 @@ def test_style_evidence():
     assert not asks_for_notes_block("## Checklist\n- [ ] tests\n")
     assert has_dirac_shape(CURATED)
     assert not has_dirac_shape("# Changelog\n\n## 1.0\n- fixed\n")
-    path = Path(__file__).parents[1] / ".." / "shared" / "corpus" / "release-notes"
-    webapp = path / "WebAppDIRAC.release.notes"
-    if webapp.exists():
-        assert has_dirac_shape(webapp.read_bytes())
     style = notes_style({}, "release.notes", CURATED)
     assert style.dirac and style.reason == "release.notes has DIRAC-style sections"
     assert not notes_style({"x.md": "no block"}, "release.notes", None).dirac
@@ -285,3 +281,20 @@ def test_settings_are_validated(key):
     assert getattr(notes_config_from_mapping({}), key) is None  # decided per repository
     with pytest.raises(ConfigError, match=rf"tool\.release-tool\.notes\.{key} must be true or"):
         notes_config_from_mapping({key: "yes"})
+
+
+@pytest.mark.parametrize(
+    ("name", "dirac"),
+    [("WebAppDIRAC", True), ("COMDIRAC", True), ("VMDIRAC", True), ("ILCDIRAC", True),
+     ("CTADIRAC", False)],  # CTADIRAC's entries are free-form "* XY : text"
+)  # fmt: skip
+def test_real_notes_files_have_the_dirac_shape(name, dirac):
+    text = corpus_file("release-notes", f"{name}.release.notes").read_bytes()
+    assert has_dirac_shape(text) is dirac
+
+
+def test_hint_follows_the_source_option(generic):
+    repo, _ = generic
+    result = run("--repo", str(repo), "notes", "--until", "v8.1.0a1", "--source", "git",
+                 env={"GITHUB_TOKEN": "t0ken"})  # fmt: skip
+    assert "bodies were not fetched; pass --source github (or auto) to read them" in result.stderr

@@ -100,7 +100,8 @@ def notes_group(ctx, branch, until, since, version, fmt, output, write_file, rev
         fill_from_forge(settings.github_forge(progress), [result])
     heading = _heading(settings, version, spec, branch)
     built = build_notes(result, heading, settings.config, settings.repo.root)
-    for line in built.coverage.messages(FETCH_HINT):
+    hint = "pass --source github (or auto) to read them" if source == "git" else FETCH_HINT
+    for line in built.coverage.messages(hint):
         progress(line)
     notes = built.notes
     template_dir = settings.config.notes.templates

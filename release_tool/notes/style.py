@@ -41,9 +41,13 @@ def asks_for_notes_block(template: str) -> bool:
     return any(_BEGIN.match(line) for line in normalise_newlines(template).split("\n"))
 
 
-def has_dirac_shape(notes: str | bytes) -> bool:
-    """Whether a notes file has ``[version]`` sections with ``TYPE: (#N) text`` entries."""
-    for release in parse_notes(notes):
+def has_dirac_shape(notes: str | bytes, *, head: int = 65536) -> bool:
+    """Whether a notes file has ``[version]`` sections with ``TYPE: (#N) text`` entries.
+
+    Only the first ``head`` bytes or characters are read (the newest releases).
+    """
+    cut = notes[:head]
+    for release in parse_notes(cut):
         if release.version and any(e.type and e.refs for e in release.entries):
             return True
     return False
