@@ -152,15 +152,16 @@ def twine_check_artifacts(project: Path, artifacts: list[Artifact], *, mode: str
             "in [tool.release-tool] (warnings are then printed, not fatal)",
         )
     for warning in warnings:
-        log.warning("twine check: %s (%s; the index accepts it)", warning, _fix_for([warning]))
+        log.warning("twine check warns: %s; the index accepts it (to fix: %s)", warning,
+                    _fix_for([warning]))  # fmt: skip
 
 
 def _fix_for(warnings: list[str]) -> str:
     """How to fix twine's warnings, for a person."""
     if any("long_description_content_type" in w for w in warnings):
         return (
-            "set long_description_content_type (text/markdown or text/x-rst) in the package "
-            "metadata (setup.cfg [metadata] or pyproject [project] readme)"
+            "set long_description_content_type = text/markdown (or text/x-rst) in setup.cfg "
+            "[metadata], or give pyproject's [project] a readme"
         )
     if any("long_description" in w for w in warnings):
         return "give the package a long description (readme)"

@@ -130,7 +130,7 @@ def explain_mismatch(
                 f"{plugin} takes the version from git tags and ignores the legacy tag "
                 f"{', '.join(tags)}: the release has no PEP 440 tag for it",
                 f"tag the releases of {branch} twice ({tags[0] if tags else 'legacy'} and "
-                f"{wanted}): set dual_tags = true in [tool.release-tool.lines.\"{branch}\"], "
+                f'{wanted}): set dual_tags = true in [tool.release-tool.lines."{branch}"], '
                 "then release again",
             )
         if from_scm_describe:

@@ -360,6 +360,12 @@ class Releaser:
             if not journal.parked:
                 return journal
             parked.append(journal)
+        if parked and self.options.resume and not self.options.resume_publish:
+            raise InputError(
+                f"no interrupted release of {self.options.branch}: the publishing of "
+                f"{', '.join(j.tag for j in parked)} was deferred (--no-publish)",
+                hint=f"publish it with '{self._publish_command(parked[0])}'",
+            )
         if self.options.resume_publish:
             if len(parked) > 1:
                 raise InputError(
