@@ -316,7 +316,7 @@ class Releaser:
         if existing is not None and existing.parked and not self.options.resume_publish:
             raise ReleaseError(
                 f"{_and(existing.tag_names)} is pushed but not published "
-                f"({existing.steps['forge']['deferred']})",
+                f"({existing.steps[existing.next_step]['deferred']})",
                 hint=f"publish it with '{self._publish_command(existing)}'",
             )
         if existing is not None and not self.options.resume:
