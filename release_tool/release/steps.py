@@ -315,7 +315,8 @@ class Releaser:
             )
         if existing is not None and existing.parked and not self.options.resume_publish:
             raise ReleaseError(
-                f"{_and(existing.tag_names)} is pushed but not published "
+                f"{_and(existing.tag_names)} "
+                f"{'is' if len(existing.tag_names) == 1 else 'are'} pushed but not published "
                 f"({existing.steps[existing.next_step]['deferred']})",
                 hint=f"publish it with '{self._publish_command(existing)}'",
             )
