@@ -53,7 +53,7 @@ def world(tmp_path, monkeypatch):
     index: dict[str, bytes] = {}
     calls = {"build": 0, "upload": 0}
 
-    def builder(root, outdir, *, source_date_epoch, expected_version, isolation):
+    def builder(root, outdir, *, source_date_epoch, expected_version, isolation, **_options):
         calls["build"] += 1
         outdir.mkdir(parents=True, exist_ok=True)
         made = []
@@ -393,7 +393,7 @@ import test_release  # the recording builder would need the fixture: use simple 
 from pathlib import Path as P
 import hashlib
 
-def builder(root, outdir, *, source_date_epoch, expected_version, isolation):
+def builder(root, outdir, *, source_date_epoch, expected_version, isolation, **_options):
     outdir.mkdir(parents=True, exist_ok=True)
     made = []
     for name in ("diracdemo-" + expected_version + ".tar.gz",

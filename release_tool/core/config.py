@@ -22,6 +22,7 @@ Zero configuration describes a DIRAC-style repository: release branches
     require_ci = false          # the branch head's combined CI status must be green
     index_url = "https://upload.pypi.org/legacy/"
     build_isolation = true
+    twine_check = "errors"      # "strict": twine's warnings fail the build step too
     templates = "release-templates"   # overrides of dirac.j2, markdown.j2, rst.j2
 
     [tool.release-tool.notes]          # see release_tool.notes.config
@@ -30,6 +31,7 @@ Zero configuration describes a DIRAC-style repository: release branches
     [tool.release-tool.lines."rel-v7r3"]
     scheme = "legacy"
     cumulative = true
+    dual_tags = true            # tag vXrYpZ and vX.Y.Z (default: as the line's latest release)
 
 Unknown keys and wrong types are errors that name the key.
 """
@@ -53,6 +55,8 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
 SECTION = "tool.release-tool"
+#: The values of ``twine_check``.
+TWINE_CHECKS = ("errors", "strict")
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,8 @@ class LineConfig:
 
     scheme: str | None = None
     cumulative: bool | None = None
+    #: Tag each release twice (``v7r3p39`` and ``v7.3.39``); None: as the line's latest release.
+    dual_tags: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -83,6 +89,9 @@ class Config:
     require_ci: bool = False
     index_url: str = "https://upload.pypi.org/legacy/"
     build_isolation: bool = True
+    #: ``"errors"``: twine check's errors fail the build step, its warnings are printed;
+    #: ``"strict"``: warnings fail it too (``twine check --strict``).
+    twine_check: str = "errors"
     notes: NotesConfig = field(default_factory=NotesConfig)
 
     def is_cumulative(self, branch: str) -> bool | None:
@@ -195,7 +204,7 @@ def _parse_lines(value: Any) -> dict[str, LineConfig]:
         if not isinstance(table, dict):
             raise ConfigError(f"{_key(where)} must be a table")
         for key in table:
-            if key not in {"scheme", "cumulative"}:
+            if key not in {"scheme", "cumulative", "dual_tags"}:
                 raise ConfigError(f"unknown configuration key {_key(where + '.' + key)}")
         scheme = table.get("scheme")
         if scheme is not None:
@@ -203,7 +212,10 @@ def _parse_lines(value: Any) -> dict[str, LineConfig]:
         cumulative = table.get("cumulative")
         if cumulative is not None:
             _expect_bool(f"{where}.cumulative", cumulative)
-        lines[branch] = LineConfig(scheme=scheme, cumulative=cumulative)
+        dual_tags = table.get("dual_tags")
+        if dual_tags is not None:
+            _expect_bool(f"{where}.dual_tags", dual_tags)
+        lines[branch] = LineConfig(scheme=scheme, cumulative=cumulative, dual_tags=dual_tags)
     return lines
 
 
@@ -222,6 +234,7 @@ _PARSERS = {
     "require_ci": _expect_bool,
     "index_url": _expect_str,
     "build_isolation": _expect_bool,
+    "twine_check": lambda n, v: _expect_choice(n, v, TWINE_CHECKS),
     "notes": lambda n, v: notes_config_from_mapping(v, prefix=_key("notes")),
     "templates": lambda n, v: Path(_expect_str(n, v)),
     "lines": lambda n, v: _parse_lines(v),
