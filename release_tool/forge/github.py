@@ -433,7 +433,8 @@ class GitHubForge(Forge):
             if head is not None:
                 params["head"] = f"{self.owner}:{head}"
             url = f"/repos/{self.settings.slug}/pulls"
-            what = "list PRs" + (f" into {base}" if base else "") + (f" from {head}" if head else "")
+            what = "list PRs" + (f" into {base}" if base else "")
+            what += f" from {head}" if head else ""
             pulls = self._call(
                 what, lambda: list(PaginatedList(PullRequest, self._gh.requester, url, params))
             )
@@ -550,9 +551,7 @@ class GitHubForge(Forge):
         url = f"/repos/{self.settings.slug}/issues/{number}/comments"
         found = self._call(
             f"read the comments of #{number}",
-            lambda: list(
-                PaginatedList(IssueComment, self._gh.requester, url, {"per_page": 100})
-            ),
+            lambda: list(PaginatedList(IssueComment, self._gh.requester, url, {"per_page": 100})),
         )
         return [
             CommentInfo(
