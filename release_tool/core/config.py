@@ -45,6 +45,7 @@ from typing import Any
 
 from ..errors import ConfigError
 from ..notes.config import NotesConfig, notes_config_from_mapping
+from ..patches.config import SweepConfig, sweep_config_from_mapping
 from .versions import OPENINGS, SCHEMES
 
 if sys.version_info >= (3, 11):
@@ -85,6 +86,7 @@ class Config:
     index_url: str = "https://upload.pypi.org/legacy/"
     build_isolation: bool = True
     notes: NotesConfig = field(default_factory=NotesConfig)
+    sweep: SweepConfig = field(default_factory=SweepConfig)
 
     def is_cumulative(self, branch: str) -> bool:
         """Whether the line on ``branch`` writes cumulative notes (``-preN`` and ``X.Y.0``)."""
@@ -228,6 +230,7 @@ _PARSERS = {
     "index_url": _expect_str,
     "build_isolation": _expect_bool,
     "notes": lambda n, v: notes_config_from_mapping(v, prefix=_key("notes")),
+    "sweep": lambda n, v: sweep_config_from_mapping(v, prefix=_key("sweep")),
     "templates": lambda n, v: Path(_expect_str(n, v)),
     "lines": lambda n, v: _parse_lines(v),
 }
