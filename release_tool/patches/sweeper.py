@@ -27,7 +27,7 @@ from ..forge.base import Forge, ForgeError, PrInfo
 from ..history.inventory import Inventory
 from .config import SweepConfig
 from .gitops import SweepGit
-from .graph import read_graph
+from .graph import patch_ids, read_graph, window
 from .model import (
     FINISH,
     OPEN_PR,
@@ -49,6 +49,11 @@ from .model import (
 from .presence import Presence
 
 DAY = 86_400
+
+
+def _checkpoint(name: str) -> None:
+    """Called after each side effect (``picked``, ``push``, ``pr``, ``labels``, ``comment``,
+    ``label-original``); does nothing (tests replace it to stop a run there)."""
 
 
 @dataclass
@@ -93,7 +98,7 @@ class Sweeper:
         self.forge = forge
         self.git = SweepGit(inventory.repo)
         self.say = say
-        self.checkpoint = checkpoint or (lambda name: None)
+        self.checkpoint = checkpoint or _checkpoint
         self.fetch = fetch
         self.lines: dict[str, ReleaseLine] = {x.branch: x for x in inventory.lines()}
 
@@ -190,7 +195,13 @@ class Sweeper:
         bases = {c.base for c, _ in work if c.base in self.lines}
         points = list(heads.values()) + [self.git.head_of(b) for b in sorted(bases)]
         points += [c.commit for c, _ in work]
-        presence = Presence(read_graph(self.inventory.repo, points)) if work else None
+        presence = None
+        if work:
+            graph = read_graph(self.inventory.repo, points)
+            oldest = min(graph.times[graph.index[c.commit]] for c, _ in work)
+            since = oldest - self.config.window_days * DAY
+            graph.patch_ids = patch_ids(self.inventory.repo, graph, window(graph, since, None))
+            presence = Presence(graph)
         open_by_head = {p.head: p for p in self.forge.list_prs(state="open")} if work else {}
         remote = self.git.remote_heads() if work else {}
         steps = []
