@@ -26,8 +26,10 @@ def patches_command(settings, since, until, branches, all_kinds, all_lines, fmt,
     from ..patches.collect import MatrixOptions, collect
     from ..patches.render import FORMATS
 
-    forge = None if offline else settings.github_forge(
-        lambda m: click.echo(f"release-tool: {m}", err=True)
+    forge = (
+        None
+        if offline
+        else settings.github_forge(lambda m: click.echo(f"release-tool: {m}", err=True))
     )
     options = MatrixOptions(since, until, tuple(branches), all_lines, all_kinds)
     text = FORMATS[fmt](collect(settings.inventory, options, forge))

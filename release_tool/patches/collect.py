@@ -159,8 +159,9 @@ def collect(inventory: Inventory, options: MatrixOptions, forge: Forge | None) -
         if not options.all_kinds and not is_fix(kinds):
             continue
         fixes.append(
-            Fix(pr.number, record["title"], i, home, pr.merged_at, record["labels"], kinds)
-        )
+            Fix(pr.number, record["title"], i, home, pr.merged_at, record["labels"], kinds,
+                pr.commit)
+        )  # fmt: skip
     graph.patch_ids = patch_ids(inventory.repo, graph, window(graph, since, until))
     presence = Presence(graph)
     columns = [Line(d.line.branch, _age(d.line), d.head, tuple(d.releases)) for d in data]

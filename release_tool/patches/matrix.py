@@ -47,6 +47,7 @@ class Fix:
     merged_at: int
     labels: list[str] = field(default_factory=list)
     kinds: list[str] = field(default_factory=list)  # notes types: FIX, NEW, ...
+    sha: str = ""
 
 
 @dataclass
