@@ -169,3 +169,13 @@ def test_webappdirac_matrix_agrees_with_git_and_the_release_notes(tmp_path):
 def test_help_lists_both_commands():
     result = CliRunner().invoke(cli, ["--help"])
     assert "sweep" in result.stdout and "patches" in result.stdout
+
+
+def test_demo_tours_sweep_and_patches(tmp_path):
+    result = CliRunner().invoke(cli, ["demo", str(tmp_path / "tour")])
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert "$ release-tool ... sweep --dry-run" in out
+    assert "#13 -> integration: pick: cherry-pick -x -m 1" in out and "(clean)" in out
+    assert "(conflicts in README.md)" in out
+    assert "integration: 2 missing, 0 sweeps failed, 0 sweeps open" in out
