@@ -40,7 +40,7 @@ def test_workflow_triggers_and_safety():
     assert triggers["pull_request_target"]["types"] == ["closed"]
     assert "pr" in triggers["workflow_dispatch"]["inputs"]
     (job,) = data["jobs"].values()
-    assert "merged == true" in job["if"]
+    assert "merged == true" in job["if"] and "alsoTargeting:" in job["if"]
     checkout = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/checkout"))
     ref = checkout["with"]["ref"]
     assert "head" not in ref and "default_branch" in ref  # never the PR's head

@@ -155,11 +155,12 @@ def collect(inventory: Inventory, options: MatrixOptions, forge: Forge | None) -
             "body": info.body if info else None,
             "labels": list(info.labels) if info else [],
         }
-        kinds = [e.type for e in classify_pr(record, inventory.config.notes).entries if e.type]
-        if not options.all_kinds and not is_fix(kinds):
-            continue
+        if not options.all_kinds:  # every kind wanted: no need to classify
+            entries = classify_pr(record, inventory.config.notes).entries
+            if not is_fix(e.type for e in entries if e.type):
+                continue
         fixes.append(
-            Fix(pr.number, record["title"], i, home, pr.merged_at, record["labels"], kinds,
+            Fix(pr.number, record["title"], i, home, pr.merged_at, record["labels"], [],
                 pr.commit)
         )  # fmt: skip
     graph.patch_ids = patch_ids(inventory.repo, graph, window(graph, since, until))

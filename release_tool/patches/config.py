@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from ..errors import ConfigError
@@ -44,7 +45,7 @@ class SweepConfig:
     title: str = "[sweep:{target}] {title}"
     window_days: int = 90
 
-    @property
+    @cached_property
     def target_regex(self) -> re.Pattern[str]:
         """``target_label`` as a regex whose ``branch`` group is the target (case-insensitive)."""
         before, _, after = self.target_label.partition("{branch}")

@@ -106,15 +106,16 @@ def build_matrix(
     graph = presence.graph
     cells: dict[tuple[int, str], Cell] = {}
     ages = {line.branch: line.age for line in lines}
+    columns = [(line, graph.bit(line.head), _releases(line, graph.bit)) for line in lines]
     for fix in fixes:
         targets = set(targets_of(fix.labels, config))
         ignored = has_label(fix.labels, config.ignore_label)
         failed = has_label(fix.labels, config.failed_label)
         home_age = ages.get(fix.merged_into)
-        for line in lines:
-            found = presence.find(fix.commit, fix.number, graph.bit(line.head))
+        for line, head_bit, releases in columns:
+            found = presence.find(fix.commit, fix.number, head_bit)
             if found is not None:
-                cells[(fix.number, line.branch)] = _present(found, line, graph.bit, presence)
+                cells[(fix.number, line.branch)] = _present(found, releases, presence)
                 continue
             sweep = open_sweeps.get((fix.number, line.branch))
             if sweep is not None:
@@ -131,10 +132,32 @@ def build_matrix(
     return Matrix(lines, fixes, cells)
 
 
-def _present(found: Found, line: Line, bit, presence: Presence) -> Cell:
-    """The cell of a present fix: released in the first release of the line that has it."""
-    reach = presence.graph.reach[found.commit]
-    for version, commit in line.releases:
-        if reach & bit(commit):
+def _releases(line: Line, bit) -> tuple[int, dict[int, str], list[tuple[int, str]]]:
+    """The line's releases in the history: their mask, version by bit, (bit, version) ascending."""
+    ordered = [(b, version) for version, commit in line.releases if (b := bit(commit))]
+    by_bit: dict[int, str] = {}
+    for b, version in ordered:
+        by_bit.setdefault(b, version)
+    mask = 0
+    for b in by_bit:
+        mask |= b
+    monotonic = all(a[0] < b[0] for a, b in zip(ordered, ordered[1:]))
+    return mask, by_bit if monotonic else {}, ordered
+
+
+def _present(found: Found, releases, presence: Presence) -> Cell:
+    """The cell of a present fix: released in the first release of the line that has it.
+
+    Release bits ascend with versions (the points are laid out so), so the
+    first release is the lowest bit of ``reach & mask``; else a scan.
+    """
+    mask, by_bit, ordered = releases
+    hit = presence.graph.reach[found.commit] & mask
+    if not hit:
+        return Cell(MERGED, None, found.evidence, found.via)
+    if by_bit:
+        return Cell(RELEASED, by_bit[hit & -hit], found.evidence, found.via)
+    for b, version in ordered:  # pragma: no cover - points out of version order
+        if hit & b:
             return Cell(RELEASED, version, found.evidence, found.via)
-    return Cell(MERGED, None, found.evidence, found.via)
+    return Cell(MERGED, None, found.evidence, found.via)  # pragma: no cover

@@ -141,7 +141,6 @@ def as_json(matrix: Matrix) -> str:
                 "merged_into": fix.merged_into,
                 "merged_at": iso(fix.merged_at),
                 "commit": fix.sha,
-                "kinds": fix.kinds,
                 "cells": {
                     line.branch: matrix.cells[(fix.number, line.branch)].as_dict()
                     for line in matrix.lines
