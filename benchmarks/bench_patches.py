@@ -115,8 +115,8 @@ def main(argv: list[str] | None = None) -> None:
         imported = time.perf_counter() - start
         base_time, _ = best_of(args.repeat, lambda: baseline(path))
         matrix_time, result = best_of(args.repeat, lambda: matrix(path, args.days))
-        window = sum(1 for r in records if r.get("kind") == "commit"
-                     and r["time"] >= max(x.get("time", 0) for x in records) - args.days * 86_400)  # fmt: skip
+        commits = [r["time"] for r in records if r.get("kind") == "commit"]
+        window = sum(1 for t in commits if t >= max(commits) - args.days * 86_400)
 
     states = Counter(cell.state for cell in result.cells.values())
     evidences = Counter(cell.evidence for cell in result.cells.values() if cell.evidence)

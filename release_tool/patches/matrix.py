@@ -141,7 +141,7 @@ def _releases(line: Line, bit) -> tuple[int, dict[int, str], list[tuple[int, str
     mask = 0
     for b in by_bit:
         mask |= b
-    monotonic = all(a[0] < b[0] for a, b in zip(ordered, ordered[1:]))
+    monotonic = all(a[0] < b[0] for a, b in zip(ordered, ordered[1:], strict=False))
     return mask, by_bit if monotonic else {}, ordered
 
 
