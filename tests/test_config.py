@@ -24,6 +24,7 @@ from release_tool.core.config import (
 )
 from release_tool.errors import ConfigError, InputError
 from release_tool.notes.config import NotesConfig
+from release_tool.patches.config import SweepConfig
 
 DIRAC_DEFAULTS = {
     "release_branch_pattern": "rel-v{major}r{minor}",
@@ -43,6 +44,7 @@ DIRAC_DEFAULTS = {
     "index_url": "https://upload.pypi.org/legacy/",
     "build_isolation": True,
     "notes": dataclasses.asdict(NotesConfig()),
+    "sweep": dataclasses.asdict(SweepConfig()),
 }
 
 FULL_TOML = """\
