@@ -100,6 +100,7 @@ class Sweeper:
         self.say = say
         self.checkpoint = checkpoint or _checkpoint
         self.fetch = fetch
+        self._fetched = False
         self.lines: dict[str, ReleaseLine] = {x.branch: x for x in inventory.lines()}
 
     # -- inputs --------------------------------------------------------------------
@@ -111,8 +112,15 @@ class Sweeper:
             raise InputError(f"{option} {branch}: unknown branch (release lines: {known})")
         return branch
 
+    def _update(self) -> None:
+        """Fetch the remote once per run (not in a dry run): its heads are the targets."""
+        if self.fetch and not self._fetched:
+            self.git.fetch()
+            self._fetched = True
+
     def candidates(self, numbers: list[int], from_branch: str | None) -> list[Candidate]:
         """The PRs ``numbers`` (each must be merged), or the labelled merged PRs of the window."""
+        self._update()
         if numbers:
             fetched = self.forge.fetch_prs(numbers)
             if fetched.missing:
@@ -188,8 +196,7 @@ class Sweeper:
 
     def plan(self, work: list[tuple[Candidate, list[str]]]) -> list[tuple[Candidate, Step]]:
         """One step per (PR, target), from history, the forge and the remote."""
-        if self.fetch:
-            self.git.fetch()
+        self._update()
         targets = sorted({t for _, ts in work for t in ts})
         heads = {t: self.git.head_of(t) for t in targets}
         bases = {c.base for c, _ in work if c.base in self.lines}
