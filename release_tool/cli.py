@@ -30,6 +30,8 @@ COMMANDS: dict[str, str] = {
     "demo": "release_tool.commands.demo:demo_command",
     "sandbox": "release_tool.commands.sandbox:sandbox_group",
     "cache": "release_tool.commands.cache:cache_group",
+    "sweep": "release_tool.commands.sweep:sweep_command",
+    "patches": "release_tool.commands.patches:patches_command",
 }
 
 PROG = "release-tool"

@@ -43,10 +43,11 @@ def _version_file(version: str) -> dict[str, str]:
     return {"src/diracdemo/__init__.py": f'"""DIRAC demo."""\n\n__version__ = "{version}"\n'}
 
 
-def build_demo(directory: str | Path) -> Path:
+def build_demo(directory: str | Path, *, sweeps: bool = False) -> Path:
     """Build the demo under ``directory`` (which must be empty or absent); return the repo path.
 
     ``directory/repo`` is the working repository, ``directory/origin.git`` its remote.
+    ``sweeps`` adds PRs to sweep (see :func:`_add_sweep_examples`).
     """
     directory = Path(directory)
     if directory.exists() and any(directory.iterdir()):
@@ -101,12 +102,26 @@ def build_demo(directory: str | Path) -> Path:
     )
     repo.tag("v8.1.0a2", message="v8.1.0a2")
     repo.merge_pr(12, "Add the Monitoring dashboard", author="erin", head="monitoring")
+    if sweeps:
+        _add_sweep_examples(repo)
     # Tags that are not versions: ignored everywhere, listed by 'tags audit'.
     repo.tag("latest")
     repo.tag("v8.0.0.a18", "v8.0.0a2")
     repo.make_bare_origin(directory / "origin.git", ["integration", "rel-v7r3", "rel-v8r0"])
     write_prs_file(directory / "prs.json", repo.prs)
     return repo.path
+
+
+def _add_sweep_examples(repo: RepoBuilder) -> None:
+    """Two fixes on rel-v8r0 labelled ``alsoTargeting:integration``: one sweeps cleanly,
+    the other conflicts with a README rewrite merged into integration (#15)."""
+    repo.merge_pr(15, "Rewrite the README", author="erin", head="readme",
+                  files={"README.md": "# diracdemo: a DIRAC-shaped demo project\n"})  # fmt: skip
+    repo.checkout("rel-v8r0")
+    repo.merge_pr(13, "Fix the proxy lifetime check", author="carol", head="80_fixes2")
+    repo.merge_pr(14, "Fix the README title", author="bob", head="80_fixes3",
+                  files={"README.md": "# diracdemo (DIRAC demo)\n"})  # fmt: skip
+    repo.checkout("integration")
 
 
 #: Release-note blocks of the demo PRs, as their authors wrote them on GitHub
@@ -121,8 +136,16 @@ BODIES = {
     8: "*DMS\nFIX: the StorageElement cache",
     10: "*Framework\nNEW: token support in the pilot",
     11: "*DMS\nFIX: the StorageElement cache",
+    13: "*Framework\nFIX: the proxy lifetime check",
+    14: "*Core\nFIX: the README title",
+    15: "*Core\nCHANGE: a new README",
 }
-LABELS = {8: ["bug"], 11: ["sweep"]}
+LABELS = {
+    8: ["bug"],
+    11: ["sweep"],
+    13: ["bug", "alsoTargeting:integration"],
+    14: ["alsoTargeting:integration"],
+}
 
 
 class _DemoBuilder(RepoBuilder):

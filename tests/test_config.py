@@ -24,6 +24,7 @@ from release_tool.core.config import (
 )
 from release_tool.errors import ConfigError, InputError
 from release_tool.notes.config import NotesConfig
+from release_tool.patches.config import SweepConfig
 
 DIRAC_DEFAULTS = {
     "release_branch_pattern": "rel-v{major}r{minor}",
@@ -33,6 +34,7 @@ DIRAC_DEFAULTS = {
     "tag_prefix": "v",
     "remote": "origin",
     "cumulative": None,
+    "active_period_days": 365,
     "lines": {},
     "notes_file": "release.notes",
     "version_files": (),
@@ -43,6 +45,7 @@ DIRAC_DEFAULTS = {
     "build_isolation": True,
     "twine_check": "errors",
     "notes": dataclasses.asdict(NotesConfig()),
+    "sweep": dataclasses.asdict(SweepConfig()),
 }
 
 FULL_TOML = """\
@@ -129,6 +132,8 @@ def test_release_branch_custom_pattern():
         ("remote", "origin", "origin"),
         ("remote", "upstream", "upstream"),
         ("cumulative", True, True),
+        ("active_period_days", 30, 30),
+        ("active_period_days", 0, 0),
         ("cumulative", False, False),
         ("lines", {}, {}),
         (
@@ -229,6 +234,10 @@ def test_unknown_key_after_good_ones():
         ("cumulative", 0, "true or false"),
         ("twine_check", "off", "one of errors, strict"),
         ("twine_check", True, "one of errors, strict"),
+        ("active_period_days", -1, "whole number of days"),
+        ("active_period_days", "1y", "whole number of days"),
+        ("active_period_days", True, "whole number of days"),
+        ("active_period_days", 1.5, "whole number of days"),
     ],
 )
 def test_wrong_types_name_the_key(key, value, fragment):

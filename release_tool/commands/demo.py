@@ -23,7 +23,7 @@ DEMO_SLUG = "diracgrid/diracdemo"
 def demo_command(ctx: click.Context, directory: Path | None) -> None:
     """Build a demo repository in DIRECTORY (default: a new temporary one) and tour it."""
     directory = directory or Path(tempfile.mkdtemp(prefix="release-tool-demo-"))
-    repo = build_demo(directory)
+    repo = build_demo(directory, sweeps=True)
     click.echo(f"Built a DIRAC-shaped demo repository in {repo}")
     click.echo(f"(its origin is the bare repository {directory / 'origin.git'})\n")
     ctx.obj = Settings(repo_path=repo, debug=ctx.obj.debug if ctx.obj else False)
@@ -47,6 +47,14 @@ def demo_command(ctx: click.Context, directory: Path | None) -> None:
         ctx.invoke(notes_group, branch="integration", until=None, since=None, version=None,
                    fmt="markdown", output=None, write_file=None, review=True,
                    cumulative=False, source="github")  # fmt: skip
+        from .patches import patches_command
+        from .sweep import sweep_command
+
+        click.echo("\n$ release-tool ... sweep --dry-run")
+        ctx.invoke(sweep_command, numbers=(), from_branch=None, to=(), dry_run=True, yes=False)
+        click.echo("\n$ release-tool ... patches")
+        ctx.invoke(patches_command, since=None, until=None, branches=(), all_kinds=False,
+                   all_lines=False, fmt="text", output=None, offline=False)  # fmt: skip
     click.echo(
         "\n(URL: the GitHub emulator, started for the tour with the PR bodies of "
         f"{prs_file};\n run your own with: release-tool --repo {repo} sandbox serve "
@@ -56,6 +64,7 @@ def demo_command(ctx: click.Context, directory: Path | None) -> None:
         f"  release-tool --repo {repo} version check 8.0.1 --branch rel-v8r0\n"
         f"  release-tool --repo {repo} prs --until v8.1.0a1\n"
         f"  release-tool --repo {repo} notes --branch integration --review\n"
+        f"  release-tool --repo {repo} --github-url URL sweep --yes   (with sandbox serve)\n"
         "  release-tool version bump v7r3p2 patch\n"
         "  release-tool version show v7r3-pre2 --json"
     )

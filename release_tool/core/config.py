@@ -14,6 +14,7 @@ Zero configuration describes a DIRAC-style repository: release branches
     remote = "origin"
     cumulative = false          # -preN and X.Y.0 list everything since the previous series
                                 # (default: only for legacy vXrY-preN and vXrY releases)
+    active_period_days = 365    # lines/prs show lines with a release or merge this recent
 
     notes_file = "release.notes"
     version_files = ["src/pkg/__init__.py"]   # __version__ = "..." set at each release
@@ -47,6 +48,7 @@ from typing import Any
 
 from ..errors import ConfigError
 from ..notes.config import NotesConfig, notes_config_from_mapping
+from ..patches.config import SweepConfig, sweep_config_from_mapping
 from .versions import OPENINGS, SCHEMES
 
 if sys.version_info >= (3, 11):
@@ -80,6 +82,7 @@ class Config:
     tag_prefix: str = "v"
     remote: str = "origin"
     cumulative: bool | None = None
+    active_period_days: int = 365
     lines: dict[str, LineConfig] = field(default_factory=dict)
     # -- cutting a release
     notes_file: str = "release.notes"
@@ -93,6 +96,7 @@ class Config:
     #: ``"strict"``: warnings fail it too (``twine check --strict``).
     twine_check: str = "errors"
     notes: NotesConfig = field(default_factory=NotesConfig)
+    sweep: SweepConfig = field(default_factory=SweepConfig)
 
     def is_cumulative(self, branch: str) -> bool | None:
         """Whether the line on ``branch`` writes cumulative notes (``-preN`` and ``X.Y.0``).
@@ -152,6 +156,13 @@ def _expect_bool(name: str, value: Any) -> bool:
     """true or false, or a ConfigError naming the key."""
     if not isinstance(value, bool):
         raise ConfigError(f"{_key(name)} must be true or false, not {value!r}")
+    return value
+
+
+def _expect_days(name: str, value: Any) -> int:
+    """A whole number of days, zero or more, or a ConfigError naming the key."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ConfigError(f"{_key(name)} must be a whole number of days (0 or more), not {value!r}")
     return value
 
 
@@ -227,6 +238,7 @@ _PARSERS = {
     "tag_prefix": lambda n, v: v if isinstance(v, str) else _expect_str(n, v),
     "remote": _expect_str,
     "cumulative": _expect_bool,
+    "active_period_days": _expect_days,
     "notes_file": _expect_str,
     "version_files": lambda n, v: _parse_paths(n, v),
     "commit_message": _expect_str,
@@ -236,6 +248,7 @@ _PARSERS = {
     "build_isolation": _expect_bool,
     "twine_check": lambda n, v: _expect_choice(n, v, TWINE_CHECKS),
     "notes": lambda n, v: notes_config_from_mapping(v, prefix=_key("notes")),
+    "sweep": lambda n, v: sweep_config_from_mapping(v, prefix=_key("sweep")),
     "templates": lambda n, v: Path(_expect_str(n, v)),
     "lines": lambda n, v: _parse_lines(v),
 }
