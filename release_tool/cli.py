@@ -30,6 +30,7 @@ COMMANDS: dict[str, str] = {
     "demo": "release_tool.commands.demo:demo_command",
     "sandbox": "release_tool.commands.sandbox:sandbox_group",
     "cache": "release_tool.commands.cache:cache_group",
+    "summary": "release_tool.commands.summary:summary_command",
 }
 
 PROG = "release-tool"

@@ -26,6 +26,10 @@ Zero configuration describes a DIRAC-style repository: release branches
     [tool.release-tool.notes]          # see release_tool.notes.config
     system_order = ["Core"]
 
+    meeting_every = "2 weeks"   # summary: the default --since (or meetings = [dates])
+
+    [tool.release-tool.summary]        # see release_tool.summary.config
+
     [tool.release-tool.lines."rel-v7r3"]
     scheme = "legacy"
     cumulative = true
@@ -39,11 +43,14 @@ import dataclasses
 import re
 import sys
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
 from ..notes.config import NotesConfig, notes_config_from_mapping
+from ..summary.config import SummaryConfig, summary_config_from_mapping
+from ..summary.window import parse_meetings, parse_period
 from .versions import OPENINGS, SCHEMES
 
 if sys.version_info >= (3, 11):
@@ -83,6 +90,10 @@ class Config:
     index_url: str = "https://upload.pypi.org/legacy/"
     build_isolation: bool = True
     notes: NotesConfig = field(default_factory=NotesConfig)
+    # -- meeting summaries (release_tool.summary)
+    meeting_every: str | None = None
+    meetings: tuple[datetime, ...] = ()
+    summary: SummaryConfig = field(default_factory=SummaryConfig)
 
     def is_cumulative(self, branch: str) -> bool:
         """Whether the line on ``branch`` writes cumulative notes (``-preN`` and ``X.Y.0``)."""
@@ -220,6 +231,9 @@ _PARSERS = {
     "notes": lambda n, v: notes_config_from_mapping(v, prefix=_key("notes")),
     "templates": lambda n, v: Path(_expect_str(n, v)),
     "lines": lambda n, v: _parse_lines(v),
+    "meeting_every": lambda n, v: parse_period(v, _key(n)),
+    "meetings": lambda n, v: parse_meetings(v, _key(n)),
+    "summary": lambda n, v: summary_config_from_mapping(v, _key(n)),
 }
 
 
