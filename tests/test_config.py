@@ -33,6 +33,7 @@ DIRAC_DEFAULTS = {
     "tag_prefix": "v",
     "remote": "origin",
     "cumulative": False,
+    "active_period_days": 365,
     "lines": {},
     "notes_file": "release.notes",
     "version_files": (),
@@ -128,6 +129,8 @@ def test_release_branch_custom_pattern():
         ("remote", "origin", "origin"),
         ("remote", "upstream", "upstream"),
         ("cumulative", True, True),
+        ("active_period_days", 30, 30),
+        ("active_period_days", 0, 0),
         ("cumulative", False, False),
         ("lines", {}, {}),
         (
@@ -223,6 +226,10 @@ def test_unknown_key_after_good_ones():
         ("cumulative", "yes", "true or false"),
         ("cumulative", 1, "true or false"),
         ("cumulative", 0, "true or false"),
+        ("active_period_days", -1, "whole number of days"),
+        ("active_period_days", "1y", "whole number of days"),
+        ("active_period_days", True, "whole number of days"),
+        ("active_period_days", 1.5, "whole number of days"),
     ],
 )
 def test_wrong_types_name_the_key(key, value, fragment):

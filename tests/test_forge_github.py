@@ -167,6 +167,11 @@ def test_rest_operations(emulator, tmp_path, sleeps):
     forge.comment(number, "thanks")
     forge.add_labels(number, ["sweep:done"])
     assert emulator.repo.pulls[number].labels == ["sweep:done"]
+    assert [c.body for c in forge.comments(number)] == ["thanks"]
+    assert forge.comments(number)[0].author == "sandbox-user"
+    forge.remove_label(number, "sweep:done")
+    forge.remove_label(number, "sweep:done")  # not there any more: no error
+    assert emulator.repo.pulls[number].labels == []
     assert forge.find_release("v8.0.1") is None
     release = forge.create_release("v8.0.1", "v8.0.1", "notes", prerelease=False)
     assert release.draft and forge.find_release("v8.0.1").id == release.id
@@ -244,3 +249,48 @@ def test_a_release_not_visible_yet_is_retried(emulator, tmp_path, sleeps):
     emulator.fail(50, status=404, path=f"/repos/DIRACGrid/DIRAC/releases/{release.id}", kind="rest")
     with pytest.raises(ForgeError, match="may still appear .*--resume"):
         forge.publish_release(release)
+
+
+def test_list_prs_by_base_and_head_in_bulk(emulator, tmp_path, sleeps):
+    """One listing request per 100 PRs, with labels, author and creation time; cached."""
+    forge = make_forge(emulator, tmp_path, sleeps)
+    repo = emulator.repo
+    for n in range(150):
+        repo.branches[f"topic-{n}"] = "1" * 40
+        repo.add_pull(
+            title=f"Topic {n}", base="main" if n % 3 else "rel-v8r0", head=f"topic-{n}",
+            labels=["alsoTargeting:integration"] if n == 4 else [], author=f"dev{n}",
+        )  # fmt: skip
+    emulator.reset_counts()
+    open_all = forge.list_prs()
+    assert len(open_all) == 150 and emulator.counts()["rest"] == 2
+    into_main = forge.list_prs(base="main")
+    assert len(into_main) == 100 and all(p.base == "main" for p in into_main)
+    (four,) = forge.list_prs(head="topic-4")
+    assert four.labels == ["alsoTargeting:integration"] and four.author == "dev4"
+    assert four.created_at and four.base == "main" and four.head == "topic-4"
+    assert forge.list_prs(base="rel-v8r0", head="topic-4") == []
+    before = emulator.counts()["rest"]
+    assert len(forge.list_prs()) == 150 and emulator.counts()["rest"] == before  # cached
+    forge.add_labels(four.number, ["sweep:done"])  # a write forgets the listings
+    (four,) = forge.list_prs(head="topic-4")
+    assert "sweep:done" in four.labels
+    merged = forge.list_prs(state="closed", base="integration")
+    assert len(merged) == 230 and all(p.merged_at for p in merged)
+
+
+def test_git_only_forge_says_what_it_cannot_do():
+    from release_tool.forge.base import UnsupportedOperation
+    from release_tool.forge.gitonly import GitOnlyForge
+
+    forge = GitOnlyForge([])
+    for call in (
+        lambda: forge.list_prs(base="main"),
+        lambda: forge.create_pr("main", "x", "t", "b"),
+        lambda: forge.add_labels(1, ["a"]),
+        lambda: forge.remove_label(1, "a"),
+        lambda: forge.comment(1, "hi"),
+        lambda: forge.comments(1),
+    ):
+        with pytest.raises(UnsupportedOperation, match="^the git-only forge cannot [a-z ]+$"):
+            call()

@@ -53,7 +53,7 @@ def test_lines_json(dirac):
     assert data[0] | {"ref": None} == {
         "branch": "rel-v7r3", "ref": None, "kind": "release", "series": "7.3",
         "scheme": "legacy", "latest": "v7r3p2", "latest_tags": ["v7r3p2", "v7.3.2"],
-        "next": "v7r3p3", "next_tag": "v7r3p3", "note": None,
+        "next": "v7r3p3", "next_tag": "v7r3p3", "note": None, "active": True,
     }  # fmt: skip
     assert data[2]["next_tag"] == "v8.1.0a3"
 

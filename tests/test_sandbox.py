@@ -18,6 +18,7 @@ from github.GithubException import (
     UnknownObjectException,
 )
 
+from release_tool import proc
 from release_tool.demo import build_demo
 from release_tool.errors import InputError
 from release_tool.sandbox import GitHubEmulator
@@ -267,6 +268,19 @@ def test_create_pull(gh):
         repo.create_pull(base="integration", head="nosuchbranch", title="Nope")
     assert unknown.value.status == 422
     assert gh.repo.pulls[13].body == "Body"
+
+
+def test_a_branch_pushed_after_loading_can_head_a_pull(tmp_path):
+    """The emulator reads branches it does not know yet from git (as pushed to origin)."""
+    repo = build_demo(tmp_path / "d")
+    with GitHubEmulator.from_repo(repo) as emulator:
+        proc.run(["git", "branch", "late", "rel-v8r0"], cwd=repo)
+        proc.run(["git", "push", "--quiet", "origin", "late"], cwd=repo)
+        proc.run(["git", "branch", "-D", "late"], cwd=repo)
+        pulls = client(emulator.base_url).get_repo(SLUG)
+        pr = pulls.create_pull(base="integration", head="late", title="Late")
+        pushed = proc.run(["git", "rev-parse", "origin/late"], cwd=repo).stdout.strip()
+        assert pr.head.sha == pushed and emulator.repo.branches["late"] == pushed
 
 
 def test_writes_need_a_token(gh):

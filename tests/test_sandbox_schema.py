@@ -249,6 +249,9 @@ def test_rest_responses_validate(demo, check_response, tmp_path):
             json_body={"title": "Feature", "head": "feature", "base": "integration"},
         )
         number = {"pull_number": created["number"]}
+        listed = call("GET", repo + "/pulls", base="integration", head="local:feature")
+        assert [p["number"] for p in listed] == [created["number"]]
+        assert listed[0]["created_at"] and listed[0]["user"]["login"]
         call("GET", repo + "/pulls/{pull_number}", path={"pull_number": 3})
         call("PATCH", repo + "/pulls/{pull_number}", path=number, json_body={"body": "More"})
         issue = {"issue_number": 3}

@@ -11,11 +11,27 @@ from . import pass_settings
 
 @click.command("lines")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (stable keys).")
+@click.option(
+    "--all", "show_all", is_flag=True, help="Every line, also those inactive for a long time."
+)
 @pass_settings
-def lines_command(settings, as_json: bool) -> None:
-    """List the release lines with their latest release and next version."""
+def lines_command(settings, as_json: bool, show_all: bool) -> None:
+    """List the active release lines with their latest release and next version.
+
+    Active: the integration line, and lines with a release or a merge within
+    ``active_period_days`` (default 365) before the repository's newest commit.
+    """
     inventory = settings.inventory
-    statuses = [inventory.status(line) for line in require_lines(inventory)]
+    every = require_lines(inventory)
+    shown = every if show_all else inventory.active_lines()
+    statuses = [inventory.status(line) for line in shown]
+    hidden = len(every) - len(shown)
+    if hidden:
+        click.echo(
+            f"release-tool: {hidden} inactive line(s) not shown "
+            f"(nothing in {settings.config.active_period_days} days; --all shows them)",
+            err=True,
+        )
     if as_json:
         prefix = settings.config.tag_prefix
         click.echo(to_json([_as_dict(s, prefix) for s in statuses]))
@@ -47,4 +63,5 @@ def _as_dict(status, tag_prefix: str) -> dict:
         "next": status.next.canonical if status.next else None,
         "next_tag": status.next.tag(tag_prefix) if status.next else None,
         "note": status.note,
+        "active": status.active,
     }

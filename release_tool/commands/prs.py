@@ -21,9 +21,16 @@ from . import pass_settings
     help="Fill titles, bodies and labels from GitHub (cached; see --github-url).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (stable keys).")
+@click.option("--all", "all_lines", is_flag=True, help="Every line, not only the active ones.")
 @pass_settings
-def prs_command(settings, branches, since, until, cumulative, with_bodies, as_json) -> None:
-    """List the PRs merged into a release or waiting on release lines."""
+def prs_command(
+    settings, branches, since, until, cumulative, with_bodies, as_json, all_lines
+) -> None:
+    """List the PRs merged into a release or waiting on release lines.
+
+    Without --branch or --until: the unreleased heads of the active lines
+    (--all: of every line).
+    """
     progress = lambda message: click.echo(f"release-tool: {message}", err=True)  # noqa: E731
     discovery = Discovery(settings.inventory, progress=progress)
     specs = []
@@ -39,7 +46,9 @@ def prs_command(settings, branches, since, until, cumulative, with_bodies, as_js
             spec = discovery.for_refs(since, until, line)
         specs.append(spec)
     else:
-        names = branches or [line.branch for line in settings.inventory.lines()]
+        inventory = settings.inventory
+        shown = inventory.lines() if all_lines else inventory.active_lines()
+        names = branches or [line.branch for line in shown]
         if not names:
             raise InputError("no release lines found: give --branch, or --since and --until")
         specs = [discovery.for_branch(name, since) for name in names]

@@ -13,6 +13,7 @@ Zero configuration describes a DIRAC-style repository: release branches
     tag_prefix = "v"
     remote = "origin"
     cumulative = false          # -preN and X.Y.0 list everything since the previous series
+    active_period_days = 365    # lines/prs show lines with a release or merge this recent
 
     notes_file = "release.notes"
     version_files = ["src/pkg/__init__.py"]   # __version__ = "..." set at each release
@@ -80,6 +81,7 @@ class Config:
     tag_prefix: str = "v"
     remote: str = "origin"
     cumulative: bool = False
+    active_period_days: int = 365
     lines: dict[str, LineConfig] = field(default_factory=dict)
     # -- cutting a release
     notes_file: str = "release.notes"
@@ -152,6 +154,13 @@ def _expect_bool(name: str, value: Any) -> bool:
     return value
 
 
+def _expect_days(name: str, value: Any) -> int:
+    """A whole number of days, zero or more, or a ConfigError naming the key."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ConfigError(f"{_key(name)} must be a whole number of days (0 or more), not {value!r}")
+    return value
+
+
 def _parse_series(name: str, value: Any) -> tuple[int, int]:
     """A series written ``"X.Y"``."""
     match = re.fullmatch(r"(\d+)\.(\d+)", value) if isinstance(value, str) else None
@@ -221,6 +230,7 @@ _PARSERS = {
     "tag_prefix": lambda n, v: v if isinstance(v, str) else _expect_str(n, v),
     "remote": _expect_str,
     "cumulative": _expect_bool,
+    "active_period_days": _expect_days,
     "notes_file": _expect_str,
     "version_files": lambda n, v: _parse_paths(n, v),
     "commit_message": _expect_str,

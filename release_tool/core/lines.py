@@ -67,6 +67,27 @@ def find_lines(branches: Iterable[str], config: Config) -> list[ReleaseLine]:
     return lines
 
 
+DAY = 86_400
+
+
+def active_lines(
+    lines: Iterable[ReleaseLine], activity: dict[str, int], newest: int, period_days: int
+) -> list[ReleaseLine]:
+    """The lines that are still alive: integration, and lines active within the period.
+
+    ``activity`` maps a line's branch to the time (Unix seconds) of its
+    latest release or merge; ``newest`` is the time of the repository's
+    newest commit, so an old mirror still shows the lines that were current
+    when it was last updated.
+    """
+    since = newest - period_days * DAY
+    return [
+        line
+        for line in lines
+        if line.kind == INTEGRATION or activity.get(line.branch, 0) >= since
+    ]
+
+
 def line_for(branch: str, config: Config) -> ReleaseLine:
     """The release line of ``branch``, or an InputError saying which branches release."""
     line = classify_branch(branch, config)

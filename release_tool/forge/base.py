@@ -42,6 +42,7 @@ class PrInfo:
     updated_at: str | None = None
     state: str | None = None
     url: str | None = None
+    created_at: str | None = None
 
     def as_dict(self) -> dict:
         """A plain dict (for the cache and JSON output)."""
@@ -67,6 +68,16 @@ class FetchResult:
     def complete(self) -> bool:
         """Whether every requested PR is here."""
         return not self.missing
+
+
+@dataclass
+class CommentInfo:
+    """A comment on a PR (GitHub: an issue comment)."""
+
+    id: int
+    body: str
+    author: str | None = None
+    created_at: str | None = None
 
 
 @dataclass
@@ -98,6 +109,16 @@ class Forge:
     def open_prs(self, branch: str) -> list[PrInfo]:
         """The open PRs whose base is ``branch``."""
         raise self._unsupported("list open pull requests")
+
+    def list_prs(
+        self, *, base: str | None = None, head: str | None = None, state: str = "open"
+    ) -> list[PrInfo]:
+        """PRs by base and/or head branch (``state``: ``open``, ``closed`` or ``all``).
+
+        One listing (paginated, 100 to a page), with labels, author and
+        creation time: never one request per PR.
+        """
+        raise self._unsupported("list pull requests")
 
     def find_release(self, tag: str) -> ReleaseInfo | None:
         """The release of ``tag``, drafts included, or None."""
@@ -133,9 +154,17 @@ class Forge:
         """Comment on PR ``number``."""
         raise self._unsupported("comment on pull requests")
 
+    def comments(self, number: int) -> list[CommentInfo]:
+        """The comments of PR ``number``, oldest first."""
+        raise self._unsupported("read pull request comments")
+
     def add_labels(self, number: int, labels: list[str], *, noop: bool = False) -> None:
         """Add labels to PR ``number``."""
         raise self._unsupported("label pull requests")
+
+    def remove_label(self, number: int, label: str, *, noop: bool = False) -> None:
+        """Remove ``label`` from PR ``number`` (nothing happens when it is not there)."""
+        raise self._unsupported("remove labels from pull requests")
 
     def create_pr(
         self, base: str, head: str, title: str, body: str, *, noop: bool = False

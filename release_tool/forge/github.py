@@ -25,7 +25,7 @@ import github
 from github import Auth, Github, GithubException
 
 from ..secrets import redact
-from .base import FetchResult, Forge, ForgeError, PrInfo, ReleaseInfo
+from .base import CommentInfo, FetchResult, Forge, ForgeError, PrInfo, ReleaseInfo
 from .cache import PrCache
 
 log = logging.getLogger(__name__)
@@ -104,6 +104,7 @@ class GitHubForge(Forge):
         )
         self.requests = 0
         self._anonymous_said = False
+        self._listings: dict[tuple[str | None, str | None, str], list[PrInfo]] = {}
 
     # -- transport --------------------------------------------------------------
 
@@ -412,11 +413,33 @@ class GitHubForge(Forge):
 
     def open_prs(self, branch: str) -> list[PrInfo]:
         """The open PRs into ``branch``."""
-        pulls = self._call(
-            f"list open PRs of {branch}",
-            lambda: list(self._repo().get_pulls(state="open", base=branch)),
-        )
-        return [_pr_from_rest(p) for p in pulls]
+        return self.list_prs(base=branch)
+
+    def list_prs(
+        self, *, base: str | None = None, head: str | None = None, state: str = "open"
+    ) -> list[PrInfo]:
+        """PRs by base and/or head, 100 to a request; kept for the run until a write.
+
+        ``head`` is a branch of this repository (GitHub filters on ``owner:branch``).
+        """
+        key = (base, head, state)
+        if key not in self._listings:
+            from github.PaginatedList import PaginatedList
+            from github.PullRequest import PullRequest
+
+            params: dict[str, object] = {"state": state, "per_page": 100}
+            if base is not None:
+                params["base"] = base
+            if head is not None:
+                params["head"] = f"{self.owner}:{head}"
+            url = f"/repos/{self.settings.slug}/pulls"
+            what = "list PRs" + (f" into {base}" if base else "")
+            what += f" from {head}" if head else ""
+            pulls = self._call(
+                what, lambda: list(PaginatedList(PullRequest, self._gh.requester, url, params))
+            )
+            self._listings[key] = [_pr_from_rest(p) for p in pulls]
+        return list(self._listings[key])
 
     def find_release(self, tag: str) -> ReleaseInfo | None:
         """The release of ``tag``, drafts included (GitHub's by-tag lookup skips drafts)."""
@@ -510,22 +533,62 @@ class GitHubForge(Forge):
         return status.state
 
     def comment(self, number: int, body: str, *, noop: bool = False) -> None:
-        """Comment on PR ``number``."""
+        """Comment on PR ``number`` (not retried on 5xx: the caller reads the comments back)."""
         if noop:
             log.info("would comment on #%d", number)
             return
         self._call(
-            f"comment on #{number}", lambda: self._repo().get_issue(number).create_comment(body)
+            f"comment on #{number}",
+            lambda: self._issue(number).create_comment(body),
+            idempotent=False,
         )
+
+    def comments(self, number: int) -> list[CommentInfo]:
+        """The comments of PR ``number``, oldest first (100 to a request)."""
+        from github.IssueComment import IssueComment
+        from github.PaginatedList import PaginatedList
+
+        url = f"/repos/{self.settings.slug}/issues/{number}/comments"
+        found = self._call(
+            f"read the comments of #{number}",
+            lambda: list(PaginatedList(IssueComment, self._gh.requester, url, {"per_page": 100})),
+        )
+        return [
+            CommentInfo(
+                id=c.id,
+                body=c.body or "",
+                author=c.user.login if c.user else None,
+                created_at=_iso(c.created_at),
+            )
+            for c in found
+        ]
+
+    def _issue(self, number: int):
+        """The PyGithub issue of PR ``number``, without a request (lazy)."""
+        return self._repo().get_issue(number)
 
     def add_labels(self, number: int, labels: list[str], *, noop: bool = False) -> None:
         """Add ``labels`` to PR ``number``."""
         if noop:
             log.info("would label #%d with %s", number, ", ".join(labels))
             return
-        self._call(
-            f"label #{number}", lambda: self._repo().get_issue(number).add_to_labels(*labels)
-        )
+        self._listings.clear()
+        self._call(f"label #{number}", lambda: self._issue(number).add_to_labels(*labels))
+
+    def remove_label(self, number: int, label: str, *, noop: bool = False) -> None:
+        """Remove ``label`` from PR ``number``; a label that is not there is no error."""
+        if noop:
+            log.info("would remove the label %s from #%d", label, number)
+            return
+        self._listings.clear()
+        from urllib.parse import quote
+
+        url = f"/repos/{self.settings.slug}/issues/{number}/labels/{quote(label, safe='')}"
+        status, _, body = self._send("DELETE", url)
+        if status == 404:
+            message = body.get("message") if isinstance(body, dict) else None
+            if message != "Label does not exist":
+                raise ForgeError(f"PR #{number} not found on GitHub ({self.settings.slug})")
 
     def create_pr(
         self, base: str, head: str, title: str, body: str, *, noop: bool = False
@@ -534,9 +597,11 @@ class GitHubForge(Forge):
         if noop:
             log.info("would open a PR from %s into %s", head, base)
             return None
+        self._listings.clear()
         pull = self._call(
             f"open a PR into {base}",
             lambda: self._repo().create_pull(base=base, head=head, title=title, body=body),
+            idempotent=False,  # a lost answer may hide a PR that was made: the caller looks
         )
         return pull.number
 
@@ -658,6 +723,7 @@ def _pr_from_json(item: dict) -> PrInfo:
         updated_at=item.get("updated_at"),
         state="MERGED" if item.get("merged_at") else (item.get("state") or "").upper() or None,
         url=item.get("html_url"),
+        created_at=item.get("created_at"),
     )
 
 
@@ -685,6 +751,7 @@ def _pr_from_rest(pull: github.PullRequest.PullRequest) -> PrInfo:
         updated_at=_iso(pull.updated_at),
         state=pull.state,
         url=pull.html_url,
+        created_at=_iso(pull.created_at),
     )
 
 

@@ -99,7 +99,7 @@ class Discovery:
         self.progress = progress
         self.releases = group_releases(inventory.tags)
         self._index: HistoryIndex | None = None
-        self._extra_points: list[str] = []
+        self._extra_points: list[str] = list(inventory.line_heads())
 
     # -- the index ------------------------------------------------------------------
 
@@ -114,6 +114,7 @@ class Discovery:
             self._shallow = shallow
             records = self._with_progress(self.repo.log_records(sorted(set(points))))
             self._index = HistoryIndex(records, points + shallow)
+            self.inventory.use_index(self._index)
         return self._index
 
     def _with_progress(self, records: Iterator[Record]) -> Iterator[Record]:
@@ -164,6 +165,7 @@ class Discovery:
         """The unreleased head of a line: after its last release, up to the branch head."""
         line, branch = self.inventory.line(name)
         head = branch.commit
+        self.index([head])  # one walk answers the line's tags and its PRs
         if since is not None:
             since_commit = self.repo.resolve_commit(since)
             return RangeSpec(name, head, name, since_commit, since, key=_key(line))

@@ -31,6 +31,7 @@ class Branch:
     name: str
     ref: str
     commit: str
+    time: int = 0  # committer time of the head, Unix seconds
 
 
 class GitRepo:
@@ -72,16 +73,23 @@ class GitRepo:
 
     def tag_commits(self) -> list[tuple[str, str | None]]:
         """Every tag with the commit it points to (None for tags of trees or blobs)."""
+        return [(name, commit) for name, commit, _ in self.tag_records()]
+
+    def tag_records(self) -> list[tuple[str, str | None, int]]:
+        """Every tag with its commit (None for trees or blobs) and that commit's time."""
         fields = ["%(refname:strip=2)", "%(objecttype)", "%(objectname)"]
         fields += ["%(*objecttype)", "%(*objectname)"]
+        fields += ["%(committerdate:unix)", "%(*committerdate:unix)"]
         tags = []
         with self.stream("for-each-ref", f"--format={_SEP.join(fields)}", "refs/tags") as lines:
             for line in lines:
-                name, kind, obj, peeled_kind, peeled = line.split(_SEP)
+                name, kind, obj, peeled_kind, peeled, time, peeled_time = line.split(_SEP)
                 if kind == "commit":
-                    tags.append((name, obj))
+                    tags.append((name, obj, int(time or 0)))
+                elif peeled_kind == "commit":
+                    tags.append((name, peeled, int(peeled_time or 0)))
                 else:
-                    tags.append((name, peeled if peeled_kind == "commit" else None))
+                    tags.append((name, None, 0))
         return tags
 
     def tags_merged_into(self, ref: str) -> set[str]:
@@ -93,18 +101,18 @@ class GitRepo:
 
     def branches(self) -> dict[str, Branch]:
         """Local branches, and the remote's branches that have no local twin, by short name."""
-        fmt = _SEP.join(["%(refname)", "%(objectname)"])
+        fmt = _SEP.join(["%(refname)", "%(objectname)", "%(committerdate:unix)"])
         prefix = f"refs/remotes/{self.remote}/"
         found: dict[str, Branch] = {}
         with self.stream("for-each-ref", f"--format={fmt}", "refs/heads", prefix) as lines:
             for line in lines:
-                ref, commit = line.split(_SEP)
+                ref, commit, time = line.split(_SEP)
                 if ref.startswith("refs/heads/"):
-                    found[ref[len("refs/heads/") :]] = Branch(ref[11:], ref, commit)
+                    found[ref[len("refs/heads/") :]] = Branch(ref[11:], ref, commit, int(time or 0))
                 else:
                     name = ref[len(prefix) :]
                     if name != "HEAD":
-                        found.setdefault(name, Branch(name, ref, commit))
+                        found.setdefault(name, Branch(name, ref, commit, int(time or 0)))
         return found
 
     def branch(self, name: str) -> Branch:

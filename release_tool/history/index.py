@@ -257,6 +257,10 @@ class HistoryIndex:
         """Whether point ``ancestor`` is reachable from point ``descendant`` (or is it)."""
         return bool(self.point_bits[descendant] & self.point_bit[ancestor])
 
+    def reachable_points(self, point: str) -> set[str]:
+        """The points reachable from point ``point``, itself included."""
+        return {self.points[b] for b in iter_bits(self.point_bits[point])}
+
     def between(self, until: str, since: str | None) -> list[PullRequest]:
         """The PRs reachable from point ``until`` and not from point ``since``, one per ref."""
         bits = self.pr_bits[until]

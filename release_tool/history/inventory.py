@@ -14,7 +14,9 @@ from functools import cached_property
 
 from ..core.config import Config
 from ..core.lines import (
+    INTEGRATION,
     ReleaseLine,
+    active_lines,
     check_version,
     find_lines,
     latest_release,
@@ -26,6 +28,7 @@ from ..core.tags import AuditReport, Tag, audit, split_tags
 from ..core.versions import Version
 from ..errors import InputError, ReleaseToolError
 from .gitrepo import Branch, GitRepo
+from .reach import reachable_points
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +44,7 @@ class LineStatus:
     latest_tags: tuple[str, ...]
     next: Version | None
     note: str | None = None
+    active: bool = True
 
 
 class Inventory:
@@ -50,8 +54,12 @@ class Inventory:
         """Read the tags of ``repo``; branches are read when first needed."""
         self.repo = repo
         self.config = config
-        self.tags, self.junk = split_tags(repo.tag_commits())
+        records = repo.tag_records()
+        self.tags, self.junk = split_tags((name, commit) for name, commit, _ in records)
+        self.commit_time = {commit: time for _, commit, time in records if commit}
         self._shallow_warned = False
+        self._reach: dict[str, set[str]] = {}
+        self._index = None  # a HistoryIndex whose points include the line heads
 
     @cached_property
     def branches(self) -> dict[str, Branch]:
@@ -62,10 +70,51 @@ class Inventory:
         """The release lines of the repository, release branches first."""
         return find_lines(self.branches, self.config)
 
+    def active_lines(self) -> list[ReleaseLine]:
+        """The lines still alive, in the order of :meth:`lines`.
+
+        The integration line, and every release line with a release (a tag of
+        its series, on its branch or not) or a commit on its branch within
+        ``active_period_days`` before the repository's newest commit.
+        """
+        return active_lines(
+            self.lines(), self.activity(), self.newest_time(), self.config.active_period_days
+        )
+
+    def is_active(self, line: ReleaseLine) -> bool:
+        """Whether ``line`` is among :meth:`active_lines`."""
+        return line in self.active_lines()
+
+    def newest_time(self) -> int:
+        """The commit time of the newest commit any branch or tag points to."""
+        times = [b.time for b in self.branches.values()] + list(self.commit_time.values())
+        return max(times, default=0)
+
+    def activity(self) -> dict[str, int]:
+        """For each line's branch, the time of its latest release or its head commit."""
+        latest: dict[tuple[int, int], int] = {}
+        for tag in self.tags:
+            if not tag.version.is_dev:
+                series = tag.version.series
+                latest[series] = max(latest.get(series, 0), self.commit_time.get(tag.commit, 0))
+        found = {}
+        for line in self.lines():
+            head = self.branches[line.branch].time
+            found[line.branch] = max(head, latest.get(line.series, 0) if line.series else 0)
+        return found
+
     def line(self, name: str) -> tuple[ReleaseLine, Branch]:
         """The release line and branch called ``name``; InputError if it is neither."""
         line = line_for(name, self.config)
         return line, self.repo.branch(name)
+
+    def use_index(self, index) -> None:
+        """Answer reachability from a history index that has the line heads as points."""
+        self._index = index
+
+    def line_heads(self) -> list[str]:
+        """The head commits of every release line."""
+        return [self.branches[line.branch].commit for line in self.lines()]
 
     def reachable(self, branch: Branch) -> list[Tag]:
         """The version tags reachable from a branch head."""
@@ -75,8 +124,24 @@ class Inventory:
                 "(run 'git fetch --unshallow --tags' for exact answers)"
             )
             self._shallow_warned = True
-        names = self.repo.tags_merged_into(branch.commit)
-        return [t for t in self.tags if t.name in names]
+        commits = self.reachable_commits(branch.commit)
+        return [t for t in self.tags if t.commit in commits]
+
+    def reachable_commits(self, head: str) -> set[str]:
+        """The tagged commits reachable from ``head``.
+
+        From the history index when one covers ``head``; else from one walk
+        of the commit graph for every line head at once (cached).
+        """
+        index = self._index
+        if index is not None and head in index.point_bits:
+            return index.reachable_points(head)
+        if head not in self._reach:
+            heads = sorted({*self.line_heads(), *self._reach, head})
+            points = {t.commit for t in self.tags}
+            self._reach = reachable_points(self.repo.parents_topo(heads), points, heads)
+            self._reach.setdefault(head, set())
+        return self._reach[head]
 
     def release_series(self) -> list[tuple[int, int]]:
         """The series that have a release branch."""
@@ -111,7 +176,8 @@ class Inventory:
         except ReleaseToolError as exc:
             upcoming, note = None, exc.message
         scheme = upcoming.scheme if upcoming else None
-        return LineStatus(line, branch, scheme, latest, latest_tags, upcoming, note)
+        active = line.kind == INTEGRATION or self.is_active(line)
+        return LineStatus(line, branch, scheme, latest, latest_tags, upcoming, note, active)
 
     def audit(self) -> AuditReport:
         """Audit every version tag against the commit graph, in one pass over history."""

@@ -78,6 +78,17 @@ def read_commit(git: GitRepo, ref: str) -> CommitInfo | None:
     return CommitInfo(sha, parents.split(), tree, (an, ae, int(at)), (cn, ce, int(ct)), message)
 
 
+def read_branch(git: GitRepo, branch: str) -> str | None:
+    """The commit of ``branch`` on the remote (as last pushed or fetched), else locally."""
+    if branch.startswith("-"):
+        return None
+    for ref in (f"refs/remotes/{git.remote}/{branch}", f"refs/heads/{branch}"):
+        out = git.run("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", check=False)
+        if out.strip():
+            return out.strip()
+    return None
+
+
 def check_name(name: str) -> str:
     """``name`` when it is a valid ``owner/name``; else InputError."""
     if not _SLUG.match(name):
@@ -112,6 +123,7 @@ def load_state(
         "main",
     )
     model.commit_reader = lambda ref: read_commit(git, ref)
+    model.branch_reader = lambda branch: read_branch(git, branch)
     if specs is not None:
         add_specs(model, specs, git.resolve_commit)
     else:

@@ -299,9 +299,9 @@ def create_pull(ctx: Ctx, owner: str, repo: str) -> Reply:
         if not isinstance(data.get(key), str):
             raise invalid("PullRequest", key, "missing_field")
     head = data["head"].rpartition(":")[2]
-    if data["base"] not in model.branches:
+    if model.branch_head(data["base"]) is None:
         raise invalid("PullRequest", "base")
-    if head not in model.branches:
+    if model.branch_head(head) is None:
         raise invalid("PullRequest", "head")
     if not isinstance(data.get("title"), str) or not data["title"]:
         raise invalid("PullRequest", "title", "missing_field")

@@ -215,11 +215,25 @@ class Repository:
     milestones: dict[int, Milestone] = field(default_factory=dict)
     commits: dict[str, CommitInfo] = field(default_factory=dict)
     commit_reader: Callable[[str], CommitInfo | None] | None = field(default=None, repr=False)
+    branch_reader: Callable[[str], str | None] | None = field(default=None, repr=False)
 
     @property
     def full_name(self) -> str:
         """``owner/name``."""
         return f"{self.owner}/{self.name}"
+
+    def branch_head(self, name: str) -> str | None:
+        """The commit of branch ``name``; a branch pushed since loading is read from git.
+
+        With a ``branch_reader`` (set by the git loader), a branch the model
+        does not know yet is looked up in the repository (and remembered), so
+        a branch pushed to the remote can be the head of a new PR.
+        """
+        if name not in self.branches and self.branch_reader is not None:
+            found = self.branch_reader(name)
+            if found:
+                self.branches[name] = found
+        return self.branches.get(name)
 
     def next_id(self) -> int:
         """A new numeric id, unique across the emulator."""
