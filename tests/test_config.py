@@ -43,6 +43,7 @@ DIRAC_DEFAULTS = {
     "index_url": "https://upload.pypi.org/legacy/",
     "build_isolation": True,
     "notes": dataclasses.asdict(NotesConfig()),
+    "hackathons_file": "hackathons.toml",
 }
 
 FULL_TOML = """\

@@ -23,6 +23,7 @@ Zero configuration describes a DIRAC-style repository: release branches
     index_url = "https://upload.pypi.org/legacy/"
     build_isolation = true
     templates = "release-templates"   # overrides of dirac.j2, markdown.j2, rst.j2
+    hackathons_file = "hackathons.toml"   # hackathon records (release_tool.hackathons)
 
     [tool.release-tool.notes]          # see release_tool.notes.config
     system_order = ["Core"]
@@ -96,6 +97,8 @@ class Config:
     meeting_every: str | None = None
     meetings: tuple[datetime, ...] = ()
     summary: SummaryConfig = field(default_factory=SummaryConfig)
+    # -- hackathon records
+    hackathons_file: str = "hackathons.toml"
 
     def is_cumulative(self, branch: str) -> bool:
         """Whether the line on ``branch`` writes cumulative notes (``-preN`` and ``X.Y.0``)."""
@@ -200,6 +203,14 @@ def _parse_paths(name: str, value: Any) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _parse_path(name: str, value: Any) -> str:
+    """One relative file path inside the repository."""
+    value = _expect_str(name, value)
+    if value.startswith("/") or ".." in Path(value).parts:
+        raise ConfigError(f"{_key(name)} must be a path inside the repository, not {value!r}")
+    return value
+
+
 def _parse_lines(value: Any) -> dict[str, LineConfig]:
     """The per-branch tables of ``[tool.release-tool.lines]``."""
     if not isinstance(value, dict):
@@ -244,6 +255,7 @@ _PARSERS = {
     "meeting_every": lambda n, v: parse_period(v, _key(n)),
     "meetings": lambda n, v: parse_meetings(v, _key(n)),
     "summary": lambda n, v: summary_config_from_mapping(v, _key(n)),
+    "hackathons_file": lambda n, v: _parse_path(n, v),
 }
 
 
