@@ -19,7 +19,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from ..core.config import Config
-from ..core.lines import INTEGRATION, ReleaseLine, next_version, releases_on_line
+from ..core.lines import (
+    INTEGRATION,
+    ReleaseLine,
+    active_lines,
+    next_version,
+    releases_on_line,
+)
 from ..core.tags import Release, Tag
 from ..errors import ConfigError, InputError, ReleaseToolError
 from ..history.discovery import Discovery, PrList, RangeSpec
@@ -60,7 +66,6 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 log = logging.getLogger(__name__)
-ACTIVE_WITHIN = timedelta(days=365)
 Progress = Callable[[str], None]
 
 
@@ -85,6 +90,7 @@ class _Line:
     reachable: list[Tag] = field(default_factory=list)
     then: list[Tag] = field(default_factory=list)  # reachable and tagged before ``until``
     merges: list[datetime] = field(default_factory=list)
+    numbers: list[tuple[datetime, int]] = field(default_factory=list)  # GitHub PRs merged
 
 
 class Collector:
@@ -216,6 +222,7 @@ class Collector:
             except ReleaseToolError as exc:
                 log.info("no next version for %s: %s", line.branch, exc)
             entry.activity = self._line_activity(data.merges, since, until)
+            entry.recent_numbers = sorted(n for t, n in data.numbers if weeks[0] <= t < until)
             summary.lines.append(entry)
             summary.timeline[line.branch] = [
                 (str(r.version), times[r.commit])
@@ -263,6 +270,8 @@ class Collector:
                 pr = index.prs.get(i)
                 if pr is not None:
                     found.append(from_timestamp(pr.merged_at))
+                    if pr.ref.startswith("#"):
+                        data.numbers.append((found[-1], pr.number))
                 parents = index.parents[i]
                 i = parents[0] if parents else None
             found.sort()
@@ -275,33 +284,34 @@ class Collector:
         times: dict[str, datetime],
         until: datetime,
     ) -> list[ReleaseLine]:
-        """Integration, and release lines with a release or a merge in the year before ``until``.
+        """Integration, and the release lines with a release or a merge in the period before
+        ``until`` (``active_period_days``), as :func:`~release_tool.core.lines.active_lines` says.
 
         ``until`` is capped at the newest merge or release, so that an old
-        mirror still shows the lines that were current when it was made.
+        mirror still shows the lines that were current when it was made; a
+        line's activity is its latest release or PR merge made by ``until``.
         """
         moments = [t for data in info.values() for t in data.merges[-1:]] + list(times.values())
         if not moments:
             return [data.line for data in info.values()]
         newest = min(max(moments), until)
-
-        def recent(moment: datetime) -> bool:
-            return timedelta(0) <= newest - moment <= ACTIVE_WITHIN
-
-        shown = []
+        activity: dict[str, int] = {}
         for data in info.values():
             line = data.line
-            recent_ = [t for t in data.merges if recent(t)]
-            recent_ += [
+            found = [t for t in data.merges if t <= newest]
+            found += [
                 times[t.commit]
                 for t in releases_on_line(line, data.reachable)
                 if t.commit in times
+                and times[t.commit] <= newest
                 and (line.series is None or not t.version.is_prerelease)
-                and recent(times[t.commit])
             ]
-            if line.kind == INTEGRATION or recent_:
-                shown.append(line)
-        return shown
+            if found:
+                activity[line.branch] = int(max(found).timestamp())
+        lines = [data.line for data in info.values()]
+        return active_lines(
+            lines, activity, int(newest.timestamp()), self.config.active_period_days
+        )
 
     def _owners(
         self,

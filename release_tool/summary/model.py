@@ -140,6 +140,7 @@ class LineSummary:
     pending: list[PendingPr] = field(default_factory=list)
     next_version: str | None = None
     activity: LineActivity | None = None
+    recent_numbers: list[int] = field(default_factory=list)  # PRs merged in the last windows
 
     def as_dict(self) -> dict[str, Any]:
         """The line's stable JSON keys."""

@@ -13,14 +13,16 @@ from .model import Summary, day
 from .outline import Node, outline
 from .render_text import terminal_safe
 
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+_SPECIAL = re.compile(r"([\\`*_{}\[\]#!|~])")
+_LEADING = re.compile(r"^(\d+)([.)])(?=\s|$)|^([-+=])")
 
 
 def md_escape(text: str) -> str:
     """``text`` safe as Markdown inline text."""
     text = terminal_safe(text)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _SPECIAL.sub(r"\\\1", text)
+    text = _SPECIAL.sub(r"\\\1", text)
+    return _LEADING.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", text)
 
 
 def md_ref(ref: str, repo_url: str | None) -> str:
