@@ -34,7 +34,7 @@ from ..history.index import HistoryIndex
 from ..history.inventory import Inventory
 from ..notes import release_notes
 from ..notes.build import pr_records
-from ..notes.model import Entry, ReleaseNotes
+from ..notes.model import Entry, ReleaseNotes, Section
 from . import gitdata
 from .config import overrides_from_file
 from .headline import Override, find_override, headline
@@ -168,7 +168,7 @@ class Collector:
         self._assign_merges(index, info)
         # the state of things at ``until``: the tags made by then, the series released by then
         self._tags_then = [
-            t for t in self.inventory.tags if t.commit in times and times[t.commit] < until
+            t for t in self.inventory.tags if t.commit in times and times[t.commit] <= until
         ]
         self._series_then = sorted(
             {
@@ -186,7 +186,7 @@ class Collector:
         else:
             shown = self._active(info, releases, times, until)
         owner = self._owners(index, releases, shown, info)
-        in_window = [r for r in releases if r.commit in times and since <= times[r.commit] < until]
+        in_window = [r for r in releases if r.commit in times and since < times[r.commit] <= until]
         in_window = [r for r in in_window if owner.get(r.name) is not None]
         in_window.sort(key=lambda r: (times[r.commit], r.version.pep))
 
@@ -222,14 +222,14 @@ class Collector:
             except ReleaseToolError as exc:
                 log.info("no next version for %s: %s", line.branch, exc)
             entry.activity = self._line_activity(data.merges, since, until)
-            entry.recent_numbers = sorted(n for t, n in data.numbers if weeks[0] <= t < until)
+            entry.recent_numbers = sorted(n for t, n in data.numbers if weeks[0] <= t <= until)
             summary.lines.append(entry)
             summary.timeline[line.branch] = [
                 (str(r.version), times[r.commit])
                 for r in releases
                 if owner.get(r.name) == line.branch
                 and r.commit in times
-                and weeks[0] <= times[r.commit] < until
+                and weeks[0] <= times[r.commit] <= until
             ]
         summary.activity = self._activity(summary.lines, info, shown, since, until, weeks)
         summary.series_in_development = self._series(info, shown, releases, times, since, until)
@@ -391,6 +391,10 @@ class Collector:
                 )
                 continue
             generated = release_notes(pr_records(result), tag, config=notes_config)
+            # offline, PRs without notes still changed something: untyped entries
+            for entry in generated.unclassified:
+                entry.type = None
+                generated.sections.append(Section(None, [entry]))
             found[release.commit] = (generated, "generated from PRs")
         return found
 
@@ -553,7 +557,7 @@ class Collector:
                 if r.version.is_prerelease
                 and r.version.series == series
                 and r.commit in times
-                and times[r.commit] < until
+                and times[r.commit] <= until
             ]
             pre.sort(key=lambda r: r.version.pep)
             latest = pre[-1] if pre else None
@@ -562,7 +566,7 @@ class Collector:
                 branch=line.branch,
                 latest=str(latest.version) if latest else None,
                 latest_date=times[latest.commit] if latest else None,
-                new_in_window=[str(r.version) for r in pre if times[r.commit] >= since],
+                new_in_window=[str(r.version) for r in pre if times[r.commit] > since],
             )
             if self.hackathons is not None:
                 counts = self.hackathons(status.series, until)

@@ -106,7 +106,11 @@ def outline(summary: Summary) -> list[Section]:
         section.nodes.append(Node(series.detail))
         for line in summary.lines:
             if line.branch == series.branch:
-                section.nodes.extend(release_node(r) for r in line.releases if r.prerelease)
+                section.nodes.extend(
+                    release_node(r)
+                    for r in line.releases
+                    if r.prerelease and r.version in series.new_in_window
+                )
         sections.append(section)
     if summary.activity is not None:
         section = Section("activity", capital(summary.activity.words))

@@ -180,5 +180,5 @@ def week_starts(start: datetime, end: datetime) -> list[datetime]:
 
 
 def count_in(times: Sequence[datetime], start: datetime, end: datetime) -> int:
-    """How many of ``times`` fall in ``[start, end)``."""
-    return sum(1 for t in times if start <= t < end)
+    """How many of ``times`` fall in ``(start, end]``, as releases do in the window."""
+    return sum(1 for t in times if start < t <= end)
