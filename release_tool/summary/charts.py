@@ -14,7 +14,10 @@ from datetime import timedelta
 
 from .model import Summary
 
+#: The window's shade in the timeline; the weekly chart's differs by one step of red and green,
+#: so that a screenshot tells the two apart (the browser test looks for the timeline's).
 WINDOW_COLOUR = "#fde9a9"
+WEEKLY_WINDOW_COLOUR = "#fce8a9"
 RELEASE_COLOUR = "#1f4e9c"
 PRERELEASE_COLOUR = "#8a63c9"
 LINE_COLOURS = ("#1f4e9c", "#d9822b", "#3a9d5d", "#c0392b", "#8a63c9", "#6b7b8c")
@@ -92,7 +95,7 @@ def weekly(summary: Summary, plt):
     """Merged PRs per week, stacked per line, the window shaded."""
     activity = summary.activity
     fig, ax = plt.subplots(figsize=(9, 3.2))
-    ax.axvspan(summary.since, summary.until, color=WINDOW_COLOUR, zorder=0)
+    ax.axvspan(summary.since, summary.until, color=WEEKLY_WINDOW_COLOUR, zorder=0)
     if activity is not None and activity.weeks:
         bottom = [0] * len(activity.weeks)
         for n, (branch, counts) in enumerate(activity.weekly.items()):

@@ -101,6 +101,7 @@ def _clean(text: str) -> str:
     """Bullet text without Markdown links (kept as their words) and commit-hash tails."""
     text = _LINK.sub(r"\1", text)
     text = re.sub(r"\s*\(\s*[0-9a-f]{7,40}\s*\)\s*$", "", text)
+    text = re.sub(r"\s+by @[\w-]+ in (?:#\d+|https?://\S+)\s*$", "", text)  # GitHub's own
     return text.strip()
 
 

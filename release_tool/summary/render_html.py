@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from html import escape
 
-from .charts import WINDOW_COLOUR, timeline_svg, weekly_svg
+from .charts import timeline_svg, weekly_svg
 from .model import Summary, day
 from .outline import Node, Section, outline, plural
 
@@ -27,14 +27,14 @@ li { margin: 0.15em 0; }
 .chart svg { width: 100%; height: auto; }
 table { border-collapse: collapse; margin: 0.5em 0; }
 th, td { border-bottom: 1px solid #dddddd; padding: 0.2em 0.8em; text-align: left; }
-.window { background: WINDOW; padding: 0 0.3em; }
+.window { background: #fff3cd; padding: 0 0.3em; }
 @media print {
   body { margin: 0; max-width: none; }
   section { break-after: page; page-break-after: always; border-top: none; }
   section:last-of-type { break-after: auto; page-break-after: auto; }
   a { color: inherit; text-decoration: none; }
 }
-""".replace("WINDOW", WINDOW_COLOUR)
+"""
 
 
 def _ref(ref: str, repo_url: str | None) -> str:
