@@ -5,8 +5,9 @@ Chromium runs with every request sent through a recording proxy on
 the machine at all; the page must have asked for nothing: the only requests
 allowed in the record are Chromium's own calls to Google's browser services
 (component updater, accounts), which it makes on any page. A control page
-with one remote image proves the recorder sees the page's requests. The screenshot must not be blank and must show the timeline: its
-window shade (a colour only the timeline uses) with release marks inside.
+with one remote image proves the recorder sees the page's requests. The
+screenshot must not be blank and must show the timeline: its window shade
+(a colour only the timeline uses) with release marks inside.
 """
 
 from __future__ import annotations
