@@ -12,6 +12,7 @@ from ..sandbox import GitHubEmulator
 from ..settings import Settings
 from .lines import lines_command
 from .notes import notes_group
+from .summary import summary_command
 from .tags import audit
 
 DEMO_SLUG = "diracgrid/diracdemo"
@@ -47,6 +48,10 @@ def demo_command(ctx: click.Context, directory: Path | None) -> None:
         ctx.invoke(notes_group, branch="integration", until=None, since=None, version=None,
                    fmt="markdown", output=None, write_file=None, review=True,
                    cumulative=False, source="github")  # fmt: skip
+        click.echo("\n$ release-tool ... summary --since v8.0.0 --until integration")
+        ctx.invoke(summary_command, since="v8.0.0", until="integration", branches=(),
+                   fmt="text", output=None, notes_files=(), with_github=True,
+                   title=None)  # fmt: skip
     click.echo(
         "\n(URL: the GitHub emulator, started for the tour with the PR bodies of "
         f"{prs_file};\n run your own with: release-tool --repo {repo} sandbox serve "
@@ -57,5 +62,7 @@ def demo_command(ctx: click.Context, directory: Path | None) -> None:
         f"  release-tool --repo {repo} prs --until v8.1.0a1\n"
         f"  release-tool --repo {repo} notes --branch integration --review\n"
         "  release-tool version bump v7r3p2 patch\n"
-        "  release-tool version show v7r3-pre2 --json"
+        "  release-tool version show v7r3-pre2 --json\n"
+        f"  release-tool --repo {repo} summary --since v8.0.0a2 --until integration "
+        "--format html --output summary.html"
     )
