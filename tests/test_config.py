@@ -24,6 +24,7 @@ from release_tool.core.config import (
 )
 from release_tool.errors import ConfigError, InputError
 from release_tool.notes.config import NotesConfig
+from release_tool.summary.config import SummaryConfig
 
 DIRAC_DEFAULTS = {
     "release_branch_pattern": "rel-v{major}r{minor}",
@@ -43,6 +44,9 @@ DIRAC_DEFAULTS = {
     "index_url": "https://upload.pypi.org/legacy/",
     "build_isolation": True,
     "notes": dataclasses.asdict(NotesConfig()),
+    "meeting_every": None,
+    "meetings": (),
+    "summary": dataclasses.asdict(SummaryConfig()),
     "hackathons_file": "hackathons.toml",
 }
 

@@ -203,3 +203,10 @@ def test_notes_file_option_and_generated_notes(tmp_path):
 
 def test_cli_registers_summary():
     assert "summary" in cli.list_commands(None)
+
+
+def test_pre_releases_only(slide):
+    text = run(slide, "--since", "v8.0.1", "--until", "v8.1.0a2").stdout
+    lines = text.splitlines()
+    assert lines[2].startswith("No final release between 2020-09-14")
+    assert "8.1.0a1, 8.1.0a2 released" in lines

@@ -249,3 +249,23 @@ def test_github_release_bodies():
     assert entries == [("NEW", "WMS", ["#7"], "matcher limits")]
     dirac = body_notes("*DMS\nFIX: (#8) the cache\n", parse("8.0.1"))
     assert [(e.type, e.system) for e in dirac.entries] == [("FIX", "DMS")]  # as written
+
+
+# -- hackathon counts -----------------------------------------------------------------------
+
+
+def test_hackathons_without_series_count_for_the_series_then_in_development(tmp_path):
+    from release_tool.core.config import Config
+    from release_tool.summary.sources import hackathon_counts
+
+    assert hackathon_counts(tmp_path, Config()) is None  # no records: no numbers
+    (tmp_path / "hackathons.toml").write_text(
+        "[[hackathon]]\nname = 'old'\nstart = 2023-01-10\nend = 2023-01-12\n\n"
+        "[[hackathon]]\nname = 'a'\nstart = 2023-03-10\nend = 2023-03-12\n\n"
+        "[[hackathon]]\nname = 'b'\nstart = 2023-05-10\nend = 2023-05-12\nseries = '8.1'\n\n"
+        "[[hackathon]]\nname = 'c'\nstart = 2023-09-10\nend = 2023-09-12\n"
+    )
+    counts = hackathon_counts(tmp_path, Config())
+    opened = utc(2023, 2, 1)  # 8.0.0 released: integration moved to 8.1
+    assert counts("8.1", utc(2023, 6, 1), opened) == (2, 1)
+    assert counts("8.1", utc(2023, 6, 1), None) == (3, 1)

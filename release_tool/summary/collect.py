@@ -15,7 +15,7 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from ..core.config import Config
@@ -105,7 +105,8 @@ class Collector:
         progress: Progress | None = None,
         forge=None,
         repo_url: str | None = None,
-        hackathons: Callable[[str, datetime], tuple[int, int] | None] | None = None,
+        hackathons: Callable[[str, datetime, datetime | None], tuple[int, int] | None]
+        | None = None,
     ) -> None:
         """Work on ``repo``; ``forge`` (optional) gives release bodies and PR details in bulk."""
         self.repo = repo
@@ -125,7 +126,7 @@ class Collector:
 
     def window(self, request: Request) -> tuple[datetime, datetime, str, str]:
         """``(since, until, since label, until label)``; one-line InputErrors for bad input."""
-        now = request.now or datetime.now().astimezone()
+        now = request.now or datetime.now(timezone.utc)
         if request.until:
             until = resolve_moment(request.until, "--until", self._ref_time)
             until_label = request.until
@@ -569,11 +570,27 @@ class Collector:
                 new_in_window=[str(r.version) for r in pre if times[r.commit] > since],
             )
             if self.hackathons is not None:
-                counts = self.hackathons(status.series, until)
+                counts = self.hackathons(status.series, until, self._opened(series, times))
                 if counts is not None:
                     status.hackathons_passed, status.hackathons_planned = counts
             found.append(status)
         return found
+
+    def _opened(self, series: tuple[int, int], times: dict[str, datetime]) -> datetime | None:
+        """When integration started on ``series``: the first final release of the series before.
+
+        Hackathons without a series count for the series integration was
+        developing when they started.
+        """
+        earlier = [
+            t
+            for t in self._tags_then
+            if t.version.series < series and not t.version.is_prerelease and t.commit in times
+        ]
+        if not earlier:
+            return None
+        latest = max(t.version.series for t in earlier)
+        return min(times[t.commit] for t in earlier if t.version.series == latest)
 
     def _title(self) -> str:
         """The deck's title: the repository's name."""

@@ -53,6 +53,8 @@ def window_words(summary: Summary) -> str:
 def releases_title(releases: list[ReleaseSummary], summary: Summary) -> str:
     """``2 patch releases since last meeting``, or the empty-window line."""
     if not releases:
+        if summary.releases:  # pre-releases only: the series section tells them
+            return f"No final release between {day(summary.since)} and {day(summary.until)}"
         return capital(summary.empty_line)
     patches = all(_is_patch(r.version) for r in releases)
     word = "patch release" if patches else "release"

@@ -26,10 +26,12 @@ FAILED_SWEEP = "sweep:failed"
 
 def hackathon_counts(
     root: Path, config: Config
-) -> Callable[[str, datetime], tuple[int, int] | None] | None:
-    """A function ``(series, moment) -> (passed, planned)``, or None without records.
+) -> Callable[[str, datetime, datetime | None], tuple[int, int] | None] | None:
+    """A function ``(series, moment, opened) -> (passed, planned)``, or None without records.
 
-    A hackathon without a series counts for the series in development.
+    A hackathon without a series counts for the series integration was
+    developing when it started: the series in development when it started
+    after ``opened`` (when integration moved to that series), else an older one.
     """
     from ..hackathons.records import PASSED, load_hackathons, state
 
@@ -37,8 +39,12 @@ def hackathon_counts(
     if not hackathons:
         return None
 
-    def counts(series: str, moment: datetime) -> tuple[int, int]:
-        mine = [h for h in hackathons if h.series in (None, series)]
+    def counts(series: str, moment: datetime, opened: datetime | None) -> tuple[int, int]:
+        mine = [
+            h
+            for h in hackathons
+            if h.series == series or (h.series is None and (opened is None or h.start >= opened))
+        ]
         passed = sum(1 for h in mine if state(h, moment) == PASSED)
         return passed, len(mine) - passed
 
