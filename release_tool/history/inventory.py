@@ -22,9 +22,10 @@ from ..core.lines import (
     latest_release,
     line_for,
     next_version,
+    releases_off_their_line,
     releases_on_line,
 )
-from ..core.tags import AuditReport, Tag, audit, split_tags
+from ..core.tags import AuditReport, Tag, audit, group_releases, split_tags
 from ..core.versions import Version
 from ..errors import InputError, ReleaseToolError
 from .gitrepo import Branch, GitRepo
@@ -181,8 +182,14 @@ class Inventory:
 
     def audit(self) -> AuditReport:
         """Audit every version tag against the commit graph, in one pass over history."""
-        commits = sorted({t.commit for t in self.tags})
-        return audit(self.tags, self.junk, self.repo.parents_topo(commits))
+        heads = {line.branch: self.branches[line.branch].commit for line in self.lines()}
+        points = {t.commit for t in self.tags}
+        graph = list(self.repo.parents_topo(sorted(points | set(heads.values()))))
+        report = audit(self.tags, self.junk, graph)
+        self._reach = reachable_points(graph, points, heads.values())
+        reach = {branch: self._reach.get(commit, set()) for branch, commit in heads.items()}
+        report.off_branch = releases_off_their_line(group_releases(self.tags), self.lines(), reach)
+        return report
 
 
 def require_lines(inventory: Inventory) -> list[ReleaseLine]:
