@@ -41,11 +41,13 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigError
-from ..notes.config import NotesConfig, notes_config_from_mapping
 from .versions import OPENINGS, SCHEMES
+
+if TYPE_CHECKING:  # the notes package is imported when a configuration is built
+    from ..notes.config import NotesConfig
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -84,7 +86,7 @@ class Config:
     require_ci: bool = False
     index_url: str = "https://upload.pypi.org/legacy/"
     build_isolation: bool = True
-    notes: NotesConfig = field(default_factory=NotesConfig)
+    notes: NotesConfig = field(default_factory=lambda: _notes_config())
 
     def is_cumulative(self, branch: str) -> bool:
         """Whether the line on ``branch`` writes cumulative notes (``-preN`` and ``X.Y.0``)."""
@@ -227,10 +229,19 @@ _PARSERS = {
     "require_ci": _expect_bool,
     "index_url": _expect_str,
     "build_isolation": _expect_bool,
-    "notes": lambda n, v: notes_config_from_mapping(v, prefix=_key("notes")),
+    "notes": lambda n, v: _notes_config(v),
     "templates": lambda n, v: Path(_expect_str(n, v)),
     "lines": lambda n, v: _parse_lines(v),
 }
+
+
+def _notes_config(table: Any = None) -> NotesConfig:
+    """The notes settings: defaults, or validated from ``[tool.release-tool.notes]``."""
+    from ..notes.config import NotesConfig, notes_config_from_mapping
+
+    if table is None:
+        return NotesConfig()
+    return notes_config_from_mapping(table, prefix=_key("notes"))
 
 
 def config_from_mapping(table: Any, root: Path | None = None) -> Config:
@@ -252,7 +263,7 @@ def config_from_mapping(table: Any, root: Path | None = None) -> Config:
     if templates is not None:
         if root is not None and not templates.is_absolute():
             templates = Path(root) / templates
-        notes = values.get("notes", NotesConfig())
+        notes = values.get("notes") or _notes_config()
         values["notes"] = dataclasses.replace(notes, templates=templates)
     return Config(**values)
 
