@@ -107,7 +107,8 @@ class Inventory:
     def line(self, name: str) -> tuple[ReleaseLine, Branch]:
         """The release line and branch called ``name``; InputError if it is neither."""
         line = line_for(name, self.config)
-        return line, self.repo.branch(name)
+        branch = self.branches.get(name) if name and not name.startswith("-") else None
+        return line, branch if branch is not None else self.repo.branch(name)
 
     def use_index(self, index) -> None:
         """Answer reachability from a history index that has the line heads as points."""
@@ -119,12 +120,13 @@ class Inventory:
 
     def reachable(self, branch: Branch) -> list[Tag]:
         """The version tags reachable from a branch head."""
-        if not self._shallow_warned and self.repo.is_shallow():
-            log.warning(
-                "this is a shallow clone: tags outside the fetched history are not seen "
-                "(run 'git fetch --unshallow --tags' for exact answers)"
-            )
-            self._shallow_warned = True
+        if not self._shallow_warned:
+            self._shallow_warned = True  # asked once per run
+            if self.repo.is_shallow():
+                log.warning(
+                    "this is a shallow clone: tags outside the fetched history are not seen "
+                    "(run 'git fetch --unshallow --tags' for exact answers)"
+                )
         commits = self.reachable_commits(branch.commit)
         return [t for t in self.tags if t.commit in commits]
 
