@@ -47,13 +47,15 @@ import sys
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigError
-from ..notes.config import NotesConfig, notes_config_from_mapping
-from ..summary.config import SummaryConfig, summary_config_from_mapping
 from ..summary.window import parse_meetings, parse_period
 from .versions import OPENINGS, SCHEMES
+
+if TYPE_CHECKING:  # the notes package is imported when a configuration is built
+    from ..notes.config import NotesConfig
+    from ..summary.config import SummaryConfig
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -92,11 +94,11 @@ class Config:
     require_ci: bool = False
     index_url: str = "https://upload.pypi.org/legacy/"
     build_isolation: bool = True
-    notes: NotesConfig = field(default_factory=NotesConfig)
+    notes: NotesConfig = field(default_factory=lambda: _notes_config())
     # -- meeting summaries (release_tool.summary)
     meeting_every: str | None = None
     meetings: tuple[datetime, ...] = ()
-    summary: SummaryConfig = field(default_factory=SummaryConfig)
+    summary: SummaryConfig = field(default_factory=lambda: _summary_config())
     # -- hackathon records
     hackathons_file: str = "hackathons.toml"
 
@@ -249,14 +251,32 @@ _PARSERS = {
     "require_ci": _expect_bool,
     "index_url": _expect_str,
     "build_isolation": _expect_bool,
-    "notes": lambda n, v: notes_config_from_mapping(v, prefix=_key("notes")),
+    "notes": lambda n, v: _notes_config(v),
     "templates": lambda n, v: Path(_expect_str(n, v)),
     "lines": lambda n, v: _parse_lines(v),
     "meeting_every": lambda n, v: parse_period(v, _key(n)),
     "meetings": lambda n, v: parse_meetings(v, _key(n)),
-    "summary": lambda n, v: summary_config_from_mapping(v, _key(n)),
+    "summary": lambda n, v: _summary_config(v),
     "hackathons_file": lambda n, v: _parse_path(n, v),
 }
+
+
+def _summary_config(table: Any = None) -> SummaryConfig:
+    """The summary settings: defaults, or validated from ``[tool.release-tool.summary]``."""
+    from ..summary.config import SummaryConfig, summary_config_from_mapping
+
+    if table is None:
+        return SummaryConfig()
+    return summary_config_from_mapping(table, _key("summary"))
+
+
+def _notes_config(table: Any = None) -> NotesConfig:
+    """The notes settings: defaults, or validated from ``[tool.release-tool.notes]``."""
+    from ..notes.config import NotesConfig, notes_config_from_mapping
+
+    if table is None:
+        return NotesConfig()
+    return notes_config_from_mapping(table, prefix=_key("notes"))
 
 
 def config_from_mapping(table: Any, root: Path | None = None) -> Config:
@@ -278,7 +298,7 @@ def config_from_mapping(table: Any, root: Path | None = None) -> Config:
     if templates is not None:
         if root is not None and not templates.is_absolute():
             templates = Path(root) / templates
-        notes = values.get("notes", NotesConfig())
+        notes = values.get("notes") or _notes_config()
         values["notes"] = dataclasses.replace(notes, templates=templates)
     return Config(**values)
 

@@ -15,7 +15,6 @@ resolved to commit times by the caller, who hands in a resolver.
 from __future__ import annotations
 
 import re
-import statistics
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta, timezone
 
@@ -144,7 +143,13 @@ def previous_windows(
 
 def usual(previous: Sequence[int]) -> float:
     """The median of the previous windows' counts (0 with none)."""
-    return float(statistics.median(previous)) if previous else 0.0
+    if not previous:
+        return 0.0
+    ordered = sorted(previous)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return float(ordered[middle])
+    return (ordered[middle - 1] + ordered[middle]) / 2
 
 
 def _number(value: float) -> str:
