@@ -30,6 +30,9 @@ COMMANDS: dict[str, str] = {
     "demo": "release_tool.commands.demo:demo_command",
     "sandbox": "release_tool.commands.sandbox:sandbox_group",
     "cache": "release_tool.commands.cache:cache_group",
+    "hackathon": "release_tool.commands.hackathon:hackathon_group",
+    "series": "release_tool.commands.series:series_command",
+    "alpha": "release_tool.commands.alpha:alpha_command",
 }
 
 PROG = "release-tool"
