@@ -18,7 +18,7 @@ from datetime import datetime, timezone
 
 from ..core.lines import latest_release, releases_on_line
 from ..core.versions import Version, parse
-from ..errors import InputError, PolicyError, ReleaseToolError
+from ..errors import InputError, ReleaseToolError
 from ..history.discovery import Discovery, PrList
 from ..notes import render
 from ..notes.build import notes_for
@@ -82,7 +82,7 @@ class AlphaReleaser(Releaser):
         if self.options.version is None:
             self.options.version = self.choose_version().canonical
         if not parse(self.options.version).is_prerelease:
-            raise PolicyError(f"{self.options.version} is not a pre-release: use 'release'")
+            raise InputError(f"{self.options.version} is not a pre-release: use 'release'")
         return super().plan()
 
     # -- hackathons -----------------------------------------------------------------
@@ -180,14 +180,21 @@ def unpublished_remote_tag(settings, branch: str, forge) -> str | None:
     """The latest pre-release of ``branch`` when its tag is pushed but its GitHub release is not.
 
     A run stopped after the push on another machine (a CI runner) left no
-    journal here; the next run finishes it from the remote.
+    journal here; the next run finishes it from the remote. Only a tag at the
+    branch's tip, made by release-tool (message ``Release <tag>``), counts:
+    older pre-releases without a GitHub release are history, not unfinished work.
     """
     line, branch_ref = settings.inventory.line(branch)
     best = latest_release(releases_on_line(line, settings.inventory.reachable(branch_ref)))
     if best is None or not best.version.is_prerelease:
         return None
-    if settings.repo.remote_tag(best.name) is None:
-        return None
+    commit = settings.repo.remote_tag(best.name)
+    if commit is None or commit != branch_ref.commit:
+        return None  # not the tip: a release made before, not one stopped after its push
+    subject = settings.repo.run("for-each-ref", "--format=%(contents:subject)",
+                                f"refs/tags/{best.name}").strip()  # fmt: skip
+    if subject != f"Release {best.name}":
+        return None  # not tagged by release-tool
     release = forge.find_release(best.name)
     if release is not None and not release.draft:
         return None
