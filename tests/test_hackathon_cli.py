@@ -382,3 +382,24 @@ def test_legacy_line_gets_pre_n(make_repo, tmp_path):
     refused = CliRunner().invoke(cli, ["--repo", str(repo.path), "alpha", "--dry-run",
                                        "--phase", "rc"])  # fmt: skip
     assert refused.exit_code == 2 and "no legacy form" in refused.stderr
+
+
+def test_the_demo_has_two_passed_hackathons_and_one_planned(tmp_path, monkeypatch):
+    from release_tool.demo import build_demo
+
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+    repo = build_demo(tmp_path / "demo")
+    result = CliRunner().invoke(cli, ["--repo", str(repo), "hackathon", "list", "--json"])
+    assert result.exit_code == 0, result.stderr
+    found = {h["name"]: h for h in json.loads(result.stdout)}
+    # #8 and #9 were merged into rel-v8r0 and arrived on integration with the forward merge
+    # inside the tokens window; #11 was merged on its very last second
+    assert [(h["state"], h["prs"], h["released_in"]) for h in found.values()] == [
+        ("passed", [8, 9, 10, 11], "8.1.0a2"),
+        ("passed", [12], None),
+        ("upcoming", [], None),
+    ]
+    series = CliRunner().invoke(cli, ["--repo", str(repo), "series"])
+    assert series.stdout.strip() == (
+        "8.1.0a2 (2020-09-14); 2 hackathons passed, 1 planned; 1 PR since 8.1.0a2"
+    )
