@@ -277,3 +277,14 @@ def test_add_refusals_are_one_line(kwargs, fragment):
 def test_window_length_is_inclusive():
     h = HACKS[1]
     assert h.end - h.start == timedelta(days=3) - timedelta(seconds=1)
+
+
+def test_markdown_escapes_hackathon_names():
+    (h,) = parse_hackathons(
+        '[[hackathon]]\nname = "spring_2024"\nstart = 2024-03-18\nend = 2024-03-22\n'
+    )
+    assert "**spring\\_2024**" in body_intro([h])
+    assert "### Hackathon spring\\_2024 (2024-03-18 to 2024-03-22)" in compose_markdown(
+        "v1", "", [(h, "")]
+    )
+    assert tag_message("v1", [h]).endswith("Hackathon spring_2024 (2024-03-18 to 2024-03-22)")

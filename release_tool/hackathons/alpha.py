@@ -56,7 +56,7 @@ def body_intro(hackathons: list[Hackathon]) -> str:
         return ""
     parts = []
     for h in hackathons:
-        name = f"[{h.name}]({h.url})" if h.url else f"**{h.name}**"
+        name = f"[{_md(h.name)}]({h.url})" if h.url else f"**{_md(h.name)}**"
         parts.append(f"{name} ({window_text(h)})")
     noun = "hackathon" if len(hackathons) == 1 else "hackathons"
     return f"Pre-release after the {noun} " + ", ".join(parts) + ".\n\n"
@@ -86,8 +86,13 @@ def compose_markdown(tag: str, intro: str, groups: list[tuple[Hackathon | None, 
     if intro:
         out += [intro.strip(), ""]
     for hackathon, text in groups:
-        out += [f"### {group_heading(hackathon)}", ""]
+        out += [f"### {_md(group_heading(hackathon))}", ""]
         for line in text.strip("\n").splitlines():
             out.append("#" + line if line.startswith("### ") else line)
         out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _md(text: str) -> str:
+    """Markdown-escape ``\\``, ``_`` and ``*`` (a hackathon name may hold ``_``)."""
+    return text.replace("\\", "\\\\").replace("_", "\\_").replace("*", "\\*")
