@@ -62,9 +62,13 @@ def list_command(settings, series, as_json) -> None:
          r.released_in.version.canonical if r.released_in else "not yet released")
         for r in listing.reports
     ]  # fmt: skip
+    first = {}
+    for r in listing.reports:
+        first.setdefault(r.hackathon.series, r.hackathon.start.date().isoformat())
     rows += [
-        (BETWEEN, "since the first", name, None, ", ".join(pr.ref for pr in prs) or None, None)
+        (BETWEEN, f"since {first.get(name, '-')}", name, None,
+         ", ".join(pr.ref for pr in prs) or None, None)
         for name, prs in listing.between.items()
-    ]
+    ]  # fmt: skip
     click.echo(format_table(("hackathon", "dates", "series", "state", "PRs", "released in"),
                             rows))  # fmt: skip
