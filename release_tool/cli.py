@@ -31,6 +31,9 @@ COMMANDS: dict[str, str] = {
     "sandbox": "release_tool.commands.sandbox:sandbox_group",
     "cache": "release_tool.commands.cache:cache_group",
     "summary": "release_tool.commands.summary:summary_command",
+    "hackathon": "release_tool.commands.hackathon:hackathon_group",
+    "series": "release_tool.commands.series:series_command",
+    "alpha": "release_tool.commands.alpha:alpha_command",
 }
 
 PROG = "release-tool"

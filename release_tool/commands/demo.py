@@ -10,8 +10,10 @@ import click
 from ..demo import build_demo
 from ..sandbox import GitHubEmulator
 from ..settings import Settings
+from .hackathon import list_command as hackathon_list
 from .lines import lines_command
 from .notes import notes_group
+from .series import series_command
 from .summary import summary_command
 from .tags import audit
 
@@ -32,6 +34,10 @@ def demo_command(ctx: click.Context, directory: Path | None) -> None:
     ctx.invoke(lines_command, as_json=False)
     click.echo(f"\n$ release-tool --repo {repo} tags audit")
     ctx.invoke(audit, as_json=False, strict=False)
+    click.echo(f"\n$ release-tool --repo {repo} hackathon list")
+    ctx.invoke(hackathon_list, series=None, as_json=False)
+    click.echo(f"\n$ release-tool --repo {repo} series")
+    ctx.invoke(series_command, series=None, as_json=False)
     prs_file = directory / "prs.json"
     with GitHubEmulator.from_repo(repo, prs_file=prs_file, name=DEMO_SLUG) as gh:
         ctx.obj = Settings(repo_path=repo, github_url=gh.base_url, github_repo=DEMO_SLUG,
@@ -61,6 +67,7 @@ def demo_command(ctx: click.Context, directory: Path | None) -> None:
         f"  release-tool --repo {repo} version check 8.0.1 --branch rel-v8r0\n"
         f"  release-tool --repo {repo} prs --until v8.1.0a1\n"
         f"  release-tool --repo {repo} notes --branch integration --review\n"
+        f"  release-tool --repo {repo} alpha --rehearse   # after 'git checkout integration'\n"
         "  release-tool version bump v7r3p2 patch\n"
         "  release-tool version show v7r3-pre2 --json\n"
         f"  release-tool --repo {repo} summary --since v8.0.0a2 --until integration "

@@ -340,6 +340,10 @@ class Releaser:
             return f"Release {journal.tag}"
         return self._plan_for_resume().notes_markdown
 
+    def _tag_message(self) -> str:
+        """The annotated tag's message (subclasses add to it, e.g. ``alpha``'s hackathons)."""
+        return f"Release {self.journal.tag}"
+
     # -- the steps ----------------------------------------------------------------
 
     def _step_notes(self) -> None:
@@ -366,7 +370,7 @@ class Releaser:
         commit = journal.steps["notes"]["commit"]
         existing = self.repo.local_tag(journal.tag)
         if existing is None:
-            self.repo.create_tag(journal.tag, commit, f"Release {journal.tag}",
+            self.repo.create_tag(journal.tag, commit, self._tag_message(),
                                  sign=self.config.sign_tags)  # fmt: skip
         elif existing != commit:
             raise ReleaseError(
