@@ -50,7 +50,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigError
-from ..summary.window import parse_meetings, parse_period
 from .versions import OPENINGS, SCHEMES
 
 if TYPE_CHECKING:  # the notes package is imported when a configuration is built
@@ -254,11 +253,20 @@ _PARSERS = {
     "notes": lambda n, v: _notes_config(v),
     "templates": lambda n, v: Path(_expect_str(n, v)),
     "lines": lambda n, v: _parse_lines(v),
-    "meeting_every": lambda n, v: parse_period(v, _key(n)),
-    "meetings": lambda n, v: parse_meetings(v, _key(n)),
+    "meeting_every": lambda n, v: _meeting_key(n, v),
+    "meetings": lambda n, v: _meeting_key(n, v),
     "summary": lambda n, v: _summary_config(v),
     "hackathons_file": lambda n, v: _parse_path(n, v),
 }
+
+
+def _meeting_key(name: str, value: Any) -> Any:
+    """``meeting_every`` (a period) or ``meetings`` (dates), validated by the summary's rules."""
+    from ..summary.window import parse_meetings, parse_period
+
+    if name == "meeting_every":
+        return parse_period(value, _key(name))
+    return parse_meetings(value, _key(name))
 
 
 def _summary_config(table: Any = None) -> SummaryConfig:
