@@ -193,7 +193,7 @@ class Collector:
 
         specs = [self.discovery.for_release(r) for r in in_window]
         pending_specs = [self._pending_spec(info[line.branch]) for line in shown]
-        answers = self.discovery.answer(specs + pending_specs)
+        answers = self._lists(index, specs + pending_specs)
         release_lists, pending_lists = answers[: len(specs)], answers[len(specs) :]
         if self.forge is not None:
             self._fill_details(release_lists)
@@ -235,6 +235,18 @@ class Collector:
         summary.activity = self._activity(summary.lines, info, shown, since, until, weeks)
         summary.series_in_development = self._series(info, shown, releases, times, since, until)
         return summary
+
+    @staticmethod
+    def _lists(index: HistoryIndex, specs: list[RangeSpec]) -> list[PrList]:
+        """The PRs of each range, straight from the index.
+
+        Every end is a release or a line head, and every start a release
+        below it on the same line, so all are points of the index; unlike
+        :meth:`Discovery.answer`, no ``first_released_in`` annotation is
+        computed (a summary does not show it, and it costs a pass over every
+        release).
+        """
+        return [PrList(spec, index.between(spec.until, spec.since)) for spec in specs]
 
     # -- lines -------------------------------------------------------------------------
 
