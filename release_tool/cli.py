@@ -30,6 +30,10 @@ COMMANDS: dict[str, str] = {
     "demo": "release_tool.commands.demo:demo_command",
     "sandbox": "release_tool.commands.sandbox:sandbox_group",
     "cache": "release_tool.commands.cache:cache_group",
+    "summary": "release_tool.commands.summary:summary_command",
+    "hackathon": "release_tool.commands.hackathon:hackathon_group",
+    "series": "release_tool.commands.series:series_command",
+    "alpha": "release_tool.commands.alpha:alpha_command",
     "sweep": "release_tool.commands.sweep:sweep_command",
     "patches": "release_tool.commands.patches:patches_command",
 }

@@ -87,6 +87,7 @@ def build_demo(directory: str | Path, *, sweeps: bool = False) -> Path:
     repo.squash_pr(9, "fix(DMS): retry failed transfers")
     # 8.1 alphas on integration, with a sweep of #8.
     repo.checkout("integration")
+    tokens_start = repo.clock  # the tokens hackathon starts before the forward merge
     repo.merge("rel-v8r0", "Merge branch 'rel-v8r0' into integration")
     repo.merge_pr(10, "Add token support to the pilot", author="dave", head="tokens")
     repo.tag("v8.1.0a1", message="v8.1.0a1")
@@ -101,7 +102,12 @@ def build_demo(directory: str | Path, *, sweeps: bool = False) -> Path:
         ),
     )
     repo.tag("v8.1.0a2", message="v8.1.0a2")
+    tokens_end = repo.clock  # ends on the very second #11 is merged: inclusive
     repo.merge_pr(12, "Add the Monitoring dashboard", author="erin", head="monitoring")
+    repo.commit(
+        "Record the hackathons of the 8.1 series",
+        {"hackathons.toml": hackathons_toml(tokens_start, tokens_end, repo.clock)},
+    )
     if sweeps:
         _add_sweep_examples(repo)
     # Tags that are not versions: ignored everywhere, listed by 'tags audit'.
@@ -122,6 +128,37 @@ def _add_sweep_examples(repo: RepoBuilder) -> None:
     repo.merge_pr(14, "Fix the README title", author="bob", head="80_fixes3",
                   files={"README.md": "# diracdemo (DIRAC demo)\n"})  # fmt: skip
     repo.checkout("integration")
+
+
+def hackathons_toml(tokens_start: int, tokens_end: int, monitoring_end: int) -> str:
+    """The demo's hackathons: two passed (tokens, monitoring), one planned (in 60 days)."""
+    from datetime import date, datetime, timedelta, timezone
+
+    def stamp(seconds: int) -> str:
+        return datetime.fromtimestamp(seconds, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    planned = date.today() + timedelta(days=60)
+    return f"""\
+# The developer hackathons of diracdemo (see 'release-tool hackathon list').
+
+[[hackathon]]
+name = "tokens"
+start = {stamp(tokens_start)}
+end = {stamp(tokens_end)}
+url = "https://indico.example.invalid/event/1"
+
+[[hackathon]]
+name = "monitoring"
+start = {stamp(tokens_end + 1)}
+end = {stamp(monitoring_end + 1800)}
+series = "8.1"
+
+[[hackathon]]
+name = "next"
+start = {planned.isoformat()}
+end = {(planned + timedelta(days=2)).isoformat()}
+series = "8.1"
+"""
 
 
 #: Release-note blocks of the demo PRs, as their authors wrote them on GitHub

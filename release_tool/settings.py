@@ -9,14 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .core.config import Config, load_config
 from .errors import InputError
-from .forge.github import DEFAULT_URL, GitHubForge, GitHubSettings
 from .forge.slug import check_slug, slug_from_url
 from .history.gitrepo import GitRepo
-from .history.inventory import Inventory
 from .secrets import read_token
+
+if TYPE_CHECKING:  # imported where used: a command pays only for what it needs
+    from .forge.github import GitHubForge
+    from .history.inventory import Inventory
 
 
 @dataclass
@@ -63,6 +66,8 @@ class Settings:
     @cached_property
     def inventory(self) -> Inventory:
         """Tags, branches and release lines of the repository."""
+        from .history.inventory import Inventory
+
         return Inventory(self.repo, self.config)
 
     def github_slug(self) -> str:
@@ -80,6 +85,8 @@ class Settings:
 
     def github_forge(self, progress=None) -> GitHubForge:
         """The GitHub forge of the repository (``--github-url`` for Enterprise or the emulator)."""
+        from .forge.github import DEFAULT_URL, GitHubForge, GitHubSettings
+
         token, source = (self.token, "the demo") if self.token else read_token(self.token_file)
         cache_dir = self.cache_dir or (self.repo.git_dir / "release-tool")
         return GitHubForge(

@@ -121,3 +121,33 @@ def test_inventory_api_and_one_walk(aged, monkeypatch):
     assert [s.latest.canonical for s in statuses[:3]] == ["v6r0p1", "v7r3p1", "8.0.1"]
     assert [s.active for s in statuses] == [False, True, True, True]
     assert len(walks) == 1
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["lines"], ["lines", "--all"], ["prs"], ["prs", "--all"],
+     ["version", "next", "-b", "rel-v8r0"], ["prs", "--until", "v8.0.1"], ["tags", "audit"]],
+)  # fmt: skip
+def test_one_history_walk_per_command(aged, monkeypatch, command):
+    from release_tool import proc
+
+    seen = []
+    real_run, real_stream = proc.run, proc.stream
+
+    def run(args, **kwargs):
+        seen.append(list(args))
+        return real_run(args, **kwargs)
+
+    def stream(args, **kwargs):
+        seen.append(list(args))
+        return real_stream(args, **kwargs)
+
+    monkeypatch.setattr(proc, "run", run)
+    monkeypatch.setattr(proc, "stream", stream)
+    result = run_cli("--repo", str(aged), *command)
+    assert result.exit_code == 0, result.stderr
+    walks = [a for a in seen if a[1] in ("log", "rev-list")]
+    assert len(walks) == 1, seen
+    assert not [a for a in seen if any(x.startswith("--merged") for x in a)]
+    assert len([a for a in seen if a[1] == "for-each-ref"]) <= 2  # tags, branches
+    assert len([a for a in seen if a[1:3] == ["rev-parse", "--is-shallow-repository"]]) <= 1

@@ -25,6 +25,7 @@ from release_tool.core.config import (
 from release_tool.errors import ConfigError, InputError
 from release_tool.notes.config import NotesConfig
 from release_tool.patches.config import SweepConfig
+from release_tool.summary.config import SummaryConfig
 
 DIRAC_DEFAULTS = {
     "release_branch_pattern": "rel-v{major}r{minor}",
@@ -46,6 +47,10 @@ DIRAC_DEFAULTS = {
     "twine_check": "errors",
     "notes": dataclasses.asdict(NotesConfig()),
     "sweep": dataclasses.asdict(SweepConfig()),
+    "meeting_every": None,
+    "meetings": (),
+    "summary": dataclasses.asdict(SummaryConfig()),
+    "hackathons_file": "hackathons.toml",
 }
 
 FULL_TOML = """\

@@ -95,6 +95,7 @@ def test_release_of_integration(history):
         "merge_commit": None, "merged_at": None, "line": "integration", "release": "v8.1.0a1",
         "since": "v8.0.0a1", "until": "v8.1.0a1", "origin": None, "first_released_in": None,
         "author": "erin", "head": "feat-10", "nested_in": None, "reverts": None,
+        "excluding": [],
     }  # fmt: skip
     assert (entries["#11"]["kind"], entries["#11"]["nested_in"]) == ("nested", 10)
     assert entries["#12"]["kind"] == "squash" and entries["#12"]["title"] == "feat: a bad idea"

@@ -10,8 +10,11 @@ import click
 from ..demo import build_demo
 from ..sandbox import GitHubEmulator
 from ..settings import Settings
+from .hackathon import list_command as hackathon_list
 from .lines import lines_command
 from .notes import notes_group
+from .series import series_command
+from .summary import summary_command
 from .tags import audit
 
 DEMO_SLUG = "diracgrid/diracdemo"
@@ -31,6 +34,10 @@ def demo_command(ctx: click.Context, directory: Path | None) -> None:
     ctx.invoke(lines_command, as_json=False)
     click.echo(f"\n$ release-tool --repo {repo} tags audit")
     ctx.invoke(audit, as_json=False, strict=False)
+    click.echo(f"\n$ release-tool --repo {repo} hackathon list")
+    ctx.invoke(hackathon_list, series=None, as_json=False)
+    click.echo(f"\n$ release-tool --repo {repo} series")
+    ctx.invoke(series_command, series=None, as_json=False)
     prs_file = directory / "prs.json"
     with GitHubEmulator.from_repo(repo, prs_file=prs_file, name=DEMO_SLUG) as gh:
         ctx.obj = Settings(repo_path=repo, github_url=gh.base_url, github_repo=DEMO_SLUG,
@@ -55,6 +62,11 @@ def demo_command(ctx: click.Context, directory: Path | None) -> None:
         click.echo("\n$ release-tool ... patches")
         ctx.invoke(patches_command, since=None, until=None, branches=(), all_kinds=False,
                    all_lines=False, fmt="text", output=None, offline=False)  # fmt: skip
+
+        click.echo("\n$ release-tool ... summary --since v8.0.0 --until integration")
+        ctx.invoke(summary_command, since="v8.0.0", until="integration", branches=(),
+                   fmt="text", output=None, notes_files=(), with_github=True,
+                   title=None)  # fmt: skip
     click.echo(
         "\n(URL: the GitHub emulator, started for the tour with the PR bodies of "
         f"{prs_file};\n run your own with: release-tool --repo {repo} sandbox serve "
@@ -65,6 +77,9 @@ def demo_command(ctx: click.Context, directory: Path | None) -> None:
         f"  release-tool --repo {repo} prs --until v8.1.0a1\n"
         f"  release-tool --repo {repo} notes --branch integration --review\n"
         f"  release-tool --repo {repo} --github-url URL sweep --yes   (with sandbox serve)\n"
+        f"  release-tool --repo {repo} alpha --rehearse   # after 'git checkout integration'\n"
         "  release-tool version bump v7r3p2 patch\n"
-        "  release-tool version show v7r3-pre2 --json"
+        "  release-tool version show v7r3-pre2 --json\n"
+        f"  release-tool --repo {repo} summary --since v8.0.0a2 --until integration "
+        "--format html --output summary.html"
     )

@@ -34,7 +34,11 @@ def lines_command(settings, as_json: bool, show_all: bool) -> None:
         )
     if as_json:
         prefix = settings.config.tag_prefix
-        click.echo(to_json([_as_dict(s, prefix) for s in statuses]))
+        entries = [_as_dict(s, prefix) for s in statuses]
+        for status, entry in zip(statuses, entries, strict=True):
+            if status.line.kind == "integration":
+                entry["series_status"] = _series_status(settings)
+        click.echo(to_json(entries))
         return
     rows = [
         (
@@ -48,6 +52,22 @@ def lines_command(settings, as_json: bool, show_all: bool) -> None:
         for s in statuses
     ]
     click.echo(format_table(("branch", "kind", "series", "scheme", "latest", "next"), rows))
+
+
+def _series_status(settings) -> dict | None:
+    """The integration line's series status (as ``series --json``), or None without one."""
+    from datetime import datetime, timezone
+
+    from ..errors import InputError
+    from ..hackathons.gather import HackathonView
+
+    view = HackathonView(settings)
+    try:
+        series = view.series_or_default(None)
+    except InputError:
+        return None
+    data = view.series_data(series, with_labels=False)
+    return data.status(datetime.now(timezone.utc)).as_json()
 
 
 def _as_dict(status, tag_prefix: str) -> dict:

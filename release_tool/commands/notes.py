@@ -96,6 +96,8 @@ def notes_group(ctx, branch, until, since, version, fmt, output, write_file, rev
     else:
         spec = discovery.for_branch(branch, since)
     (result,) = discovery.answer([spec])
+    if spec.excluded_note():
+        click.echo(f"release-tool: note: {spec.excluded_note()}", err=True)
     if _source_is_github(settings, source):
         fill_from_forge(settings.github_forge(progress), [result])
     heading = _heading(settings, version, spec, branch)

@@ -65,6 +65,8 @@ def prs_command(
         if n:
             click.echo()
         click.echo(f"{spec.line or spec.until_label}: {start}..{spec.until_label} ({count} PRs)")
+        if spec.excluded_note():
+            click.echo(f"  ({spec.excluded_note()})")
         rows = [
             (
                 pr.ref,

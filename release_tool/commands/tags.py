@@ -20,7 +20,8 @@ def tags_group() -> None:
 @click.option("--strict", is_flag=True, help="Exit 1 when anything is found.")
 @pass_settings
 def audit(settings, as_json: bool, strict: bool) -> None:
-    """List junk tags, versions tagged twice, and descendants with lower versions."""
+    """List junk tags, versions tagged twice, descendants with lower versions, and
+    release tags their line's branch does not reach."""
     report = settings.inventory.audit()
     if as_json:
         click.echo(to_json(_as_dict(report)))
@@ -48,6 +49,9 @@ def _as_dict(report) -> dict:
         "contradictions": [
             {"ancestor": _release(a), "descendant": _release(d)} for a, d in report.contradictions
         ],
+        "off_branch": [
+            {"release": _release(r), "branch": branch} for r, branch in report.off_branch
+        ],
     }
 
 
@@ -65,6 +69,11 @@ def _print_text(report) -> None:
         click.echo(
             f"warning: {descendant.name} ({descendant.commit[:10]}) descends from "
             f"{ancestor.name} ({ancestor.commit[:10]}) but has a lower version"
+        )
+    for release, branch in report.off_branch:
+        click.echo(
+            f"warning: {release.name} ({release.commit[:10]}): release tag not reachable "
+            f"from its line's branch {branch}"
         )
     count = report.problem_count
     click.echo(f"{count} finding(s)" if count else "no findings: tags agree with history")

@@ -25,9 +25,14 @@ Zero configuration describes a DIRAC-style repository: release branches
     build_isolation = true
     twine_check = "errors"      # "strict": twine's warnings fail the build step too
     templates = "release-templates"   # overrides of dirac.j2, markdown.j2, rst.j2
+    hackathons_file = "hackathons.toml"   # hackathon records (release_tool.hackathons)
 
     [tool.release-tool.notes]          # see release_tool.notes.config
     system_order = ["Core"]
+
+    meeting_every = "2 weeks"   # summary: the default --since (or meetings = [dates])
+
+    [tool.release-tool.summary]        # see release_tool.summary.config
 
     [tool.release-tool.lines."rel-v7r3"]
     scheme = "legacy"
@@ -43,13 +48,17 @@ import dataclasses
 import re
 import sys
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigError
-from ..notes.config import NotesConfig, notes_config_from_mapping
 from ..patches.config import SweepConfig, sweep_config_from_mapping
 from .versions import OPENINGS, SCHEMES
+
+if TYPE_CHECKING:  # the notes package is imported when a configuration is built
+    from ..notes.config import NotesConfig
+    from ..summary.config import SummaryConfig
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -95,8 +104,14 @@ class Config:
     #: ``"errors"``: twine check's errors fail the build step, its warnings are printed;
     #: ``"strict"``: warnings fail it too (``twine check --strict``).
     twine_check: str = "errors"
-    notes: NotesConfig = field(default_factory=NotesConfig)
+    notes: NotesConfig = field(default_factory=lambda: _notes_config())
     sweep: SweepConfig = field(default_factory=SweepConfig)
+    # -- meeting summaries (release_tool.summary)
+    meeting_every: str | None = None
+    meetings: tuple[datetime, ...] = ()
+    summary: SummaryConfig = field(default_factory=lambda: _summary_config())
+    # -- hackathon records
+    hackathons_file: str = "hackathons.toml"
 
     def is_cumulative(self, branch: str) -> bool | None:
         """Whether the line on ``branch`` writes cumulative notes (``-preN`` and ``X.Y.0``).
@@ -205,6 +220,14 @@ def _parse_paths(name: str, value: Any) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _parse_path(name: str, value: Any) -> str:
+    """One relative file path inside the repository."""
+    value = _expect_str(name, value)
+    if value.startswith("/") or ".." in Path(value).parts:
+        raise ConfigError(f"{_key(name)} must be a path inside the repository, not {value!r}")
+    return value
+
+
 def _parse_lines(value: Any) -> dict[str, LineConfig]:
     """The per-branch tables of ``[tool.release-tool.lines]``."""
     if not isinstance(value, dict):
@@ -247,11 +270,42 @@ _PARSERS = {
     "index_url": _expect_str,
     "build_isolation": _expect_bool,
     "twine_check": lambda n, v: _expect_choice(n, v, TWINE_CHECKS),
-    "notes": lambda n, v: notes_config_from_mapping(v, prefix=_key("notes")),
+    "notes": lambda n, v: _notes_config(v),
     "sweep": lambda n, v: sweep_config_from_mapping(v, prefix=_key("sweep")),
     "templates": lambda n, v: Path(_expect_str(n, v)),
     "lines": lambda n, v: _parse_lines(v),
+    "meeting_every": lambda n, v: _meeting_key(n, v),
+    "meetings": lambda n, v: _meeting_key(n, v),
+    "summary": lambda n, v: _summary_config(v),
+    "hackathons_file": lambda n, v: _parse_path(n, v),
 }
+
+
+def _meeting_key(name: str, value: Any) -> Any:
+    """``meeting_every`` (a period) or ``meetings`` (dates), validated by the summary's rules."""
+    from ..summary.window import parse_meetings, parse_period
+
+    if name == "meeting_every":
+        return parse_period(value, _key(name))
+    return parse_meetings(value, _key(name))
+
+
+def _summary_config(table: Any = None) -> SummaryConfig:
+    """The summary settings: defaults, or validated from ``[tool.release-tool.summary]``."""
+    from ..summary.config import SummaryConfig, summary_config_from_mapping
+
+    if table is None:
+        return SummaryConfig()
+    return summary_config_from_mapping(table, _key("summary"))
+
+
+def _notes_config(table: Any = None) -> NotesConfig:
+    """The notes settings: defaults, or validated from ``[tool.release-tool.notes]``."""
+    from ..notes.config import NotesConfig, notes_config_from_mapping
+
+    if table is None:
+        return NotesConfig()
+    return notes_config_from_mapping(table, prefix=_key("notes"))
 
 
 def config_from_mapping(table: Any, root: Path | None = None) -> Config:
@@ -273,7 +327,7 @@ def config_from_mapping(table: Any, root: Path | None = None) -> Config:
     if templates is not None:
         if root is not None and not templates.is_absolute():
             templates = Path(root) / templates
-        notes = values.get("notes", NotesConfig())
+        notes = values.get("notes") or _notes_config()
         values["notes"] = dataclasses.replace(notes, templates=templates)
     return Config(**values)
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from ..errors import InputError, PolicyError
 from .config import Config
-from .tags import Tag
+from .tags import Release, Tag
 from .versions import LEGACY, PEP440, Version, bump, parse
 
 RELEASE = "release"
@@ -82,10 +82,39 @@ def active_lines(
     """
     since = newest - period_days * DAY
     return [
-        line
-        for line in lines
-        if line.kind == INTEGRATION or activity.get(line.branch, 0) >= since
+        line for line in lines if line.kind == INTEGRATION or activity.get(line.branch, 0) >= since
     ]
+
+
+def releases_off_their_line(
+    releases: Iterable[Release], lines: Iterable[ReleaseLine], reachable: dict[str, set[str]]
+) -> list[tuple[Release, str]]:
+    """``(release, branch)`` for each release its line's branch cannot reach.
+
+    ``reachable`` maps a branch to the commits it reaches. A final release
+    belongs to its series' release branch; a pre-release to the integration
+    line (or, for release candidates cut there, its series' release branch).
+    Releases whose line has no branch here are not judged.
+    """
+    lines = list(lines)
+    by_series = {line.series: line.branch for line in lines if line.series is not None}
+    integration = next((line.branch for line in lines if line.kind == INTEGRATION), None)
+    found = []
+    for release in releases:
+        if release.version.is_dev:
+            continue
+        own = by_series.get(release.version.series)
+        if release.version.is_prerelease:
+            homes = [b for b in (integration, own) if b is not None]
+            judged = integration
+        else:
+            homes = [own] if own is not None else []
+            judged = own
+        if judged is None:
+            continue
+        if not any(release.commit in reachable.get(b, ()) for b in homes):
+            found.append((release, judged))
+    return found
 
 
 def line_for(branch: str, config: Config) -> ReleaseLine:

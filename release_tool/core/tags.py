@@ -84,18 +84,27 @@ class AuditReport:
     * ``duplicates``: versions tagged on more than one commit;
     * ``mixed``: commits carrying tags of different versions;
     * ``contradictions``: ``(ancestor, descendant)`` release pairs where the
-      descendant carries the lower version, each pair once.
+      descendant carries the lower version, each pair once;
+    * ``off_branch``: ``(release, branch)`` for releases not reachable from
+      their line's branch (filled in by the inventory, which knows the lines).
     """
 
     junk: list[str] = field(default_factory=list)
     duplicates: list[list[Release]] = field(default_factory=list)
     mixed: list[tuple[str, list[Release]]] = field(default_factory=list)
     contradictions: list[tuple[Release, Release]] = field(default_factory=list)
+    off_branch: list[tuple[Release, str]] = field(default_factory=list)
 
     @property
     def problem_count(self) -> int:
         """How many findings the report holds."""
-        return len(self.junk) + len(self.duplicates) + len(self.mixed) + len(self.contradictions)
+        return (
+            len(self.junk)
+            + len(self.duplicates)
+            + len(self.mixed)
+            + len(self.contradictions)
+            + len(self.off_branch)
+        )
 
 
 def audit(

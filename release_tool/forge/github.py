@@ -449,6 +449,12 @@ class GitHubForge(Forge):
                 return _release_info(release)
         return None
 
+    def release_bodies(self, tags: Iterable[str]) -> dict[str, str]:
+        """The bodies of the published releases of ``tags``, from one listing of releases."""
+        wanted = set(tags)
+        releases = self._call("list releases", lambda: list(self._repo().get_releases()))
+        return {r.tag_name: r.body or "" for r in releases if r.tag_name in wanted and not r.draft}
+
     def _release(self, release_id: int):
         """The PyGithub release object of ``release_id``.
 

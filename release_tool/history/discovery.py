@@ -18,7 +18,7 @@ from ..errors import InputError
 from ..forge.base import PrInfo
 from .index import HistoryIndex, PullRequest, Record
 from .inventory import Inventory
-from .ranges import PRE_LINE, is_legacy_tag, line_key, previous_release
+from .ranges import PRE_LINE, is_legacy_tag, line_key, off_branch_previous, previous_release
 
 Progress = Callable[[str], None]
 
@@ -34,6 +34,16 @@ class RangeSpec:
     since_label: str | None = None
     release: Release | None = None
     key: str | tuple[int, int] | None = None
+    #: Previous releases of the line tagged off this range's history: left out too.
+    excluded: list[Release] = field(default_factory=list)
+
+    def excluded_note(self) -> str | None:
+        """One sentence on the off-branch previous releases left out, or None."""
+        if not self.excluded:
+            return None
+        names = ", ".join(r.tags[0] for r in self.excluded)
+        where = self.line or "this range"
+        return f"also excluding {names}: tagged off the history of {where}"
 
 
 @dataclass
@@ -75,6 +85,7 @@ class PrList:
             "head": pr.head,
             "nested_in": pr.parent,
             "reverts": pr.reverts,
+            "excluding": [r.tags[0] for r in self.spec.excluded],
         }
         if self.details is not None:
             entry["body"] = info.body if info else None
@@ -153,6 +164,9 @@ class Discovery:
         if cumulative is None:  # legacy DIRAC wrote cumulative notes for -preN and vXrY
             cumulative = any(is_legacy_tag(tag) for tag in release.tags)
         previous = previous_release(release, self.releases, index.contains, cumulative=cumulative)
+        off = off_branch_previous(
+            release, self.releases, index.contains, previous, cumulative=cumulative
+        )
         return RangeSpec(
             line=branch,
             until=release.commit,
@@ -161,6 +175,7 @@ class Discovery:
             since_label=previous.tags[0] if previous else None,
             release=release,
             key=line_key(release.version),
+            excluded=[off] if off is not None else [],
         )
 
     def for_branch(self, name: str, since: str | None = None) -> RangeSpec:
@@ -185,7 +200,29 @@ class Discovery:
             since=previous.commit if previous else None,
             since_label=previous.tags[0] if previous else None,
             key=_key(line),
+            excluded=self._off_branch_latest(line, head, previous),
         )
+
+    def _off_branch_latest(
+        self, line: ReleaseLine, head: str, previous: Release | None
+    ) -> list[Release]:
+        """The line's latest release when it is above ``previous`` and off ``head``'s history."""
+        index = self.index()
+
+        def of_line(r: Release) -> bool:
+            if line.series is None:
+                return r.version.is_prerelease
+            return r.version.series == line.series
+
+        ours = [r for r in self.releases if not r.version.is_dev and of_line(r)]
+        if not ours:
+            return []
+        top = ours[-1]  # releases ascend by version
+        if previous is not None and top.version.pep <= previous.version.pep:
+            return []
+        if index.contains(top.commit, head) or index.contains(head, top.commit):
+            return []
+        return [top]
 
     def for_refs(self, since: str | None, until: str, line: str | None = None) -> RangeSpec:
         """An explicit range; ``until`` alone must be a release tag or a release line."""
@@ -217,7 +254,7 @@ class Discovery:
         results = []
         for spec in specs:
             self._check_range(index, spec)
-            prs = index.between(spec.until, spec.since)
+            prs = index.between(spec.until, spec.since, [r.commit for r in spec.excluded])
             results.append(PrList(spec, prs, self._first_released(index, spec, prs)))
         return results
 

@@ -1,6 +1,6 @@
 """The git adapter: every read and write of a git repository goes through here.
 
-GitPython finds and validates the repository; history is read by streaming
+``git rev-parse`` finds and validates the repository; history is read by streaming
 the output of ``git for-each-ref``, ``git rev-list`` and ``git log`` through
 :mod:`release_tool.proc`, never by walking commit objects one by one.
 """
@@ -13,8 +13,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-
-import git
 
 from .. import proc
 from ..errors import CommandError, GitError, InputError, UnknownRefError
@@ -35,22 +33,29 @@ class Branch:
 
 
 class GitRepo:
-    """A git repository on disk, opened with GitPython and read with streamed commands."""
+    """A git repository on disk, found with ``git rev-parse`` and read with streamed commands."""
 
     def __init__(self, path: str | Path, *, remote: str = "origin") -> None:
-        """Open the repository that contains ``path``; InputError when there is none."""
+        """Open the repository that contains ``path``; InputError when there is none.
+
+        One ``git rev-parse`` finds it (searching parent directories, as git
+        does): far cheaper than importing GitPython for every command.
+        """
         path = Path(path)
         if not path.exists():
             raise InputError(f"{path}: no such directory")
-        try:
-            repo = git.Repo(path, search_parent_directories=True)
-        except git.InvalidGitRepositoryError:
-            raise InputError(f"{path}: not a git repository") from None
-        except git.NoSuchPathError:
-            raise InputError(f"{path}: no such directory") from None
-        self._repo = repo
-        self.root = Path(repo.working_tree_dir or repo.git_dir)
-        self.git_dir = Path(repo.git_dir)
+        if not path.is_dir():
+            raise InputError(f"{path}: not a directory")
+        args = ["git", "rev-parse", "--absolute-git-dir", "--is-bare-repository"]
+        result = proc.run([*args, "--show-toplevel"], cwd=path, check=False)
+        found = result.stdout.splitlines()
+        if len(found) < 2:
+            raise InputError(f"{path}: not a git repository")
+        git_dir = Path(found[0])
+        # a bare repository, or a path inside .git, has no work tree: the git dir is the root
+        top = found[2] if result.returncode == 0 and len(found) > 2 else None
+        self.root = Path(top) if top else git_dir
+        self.git_dir = git_dir
         self.remote = remote
 
     def run(self, *args: str, check: bool = True, **kwargs) -> str:

@@ -261,12 +261,22 @@ class HistoryIndex:
         """The points reachable from point ``point``, itself included."""
         return {self.points[b] for b in iter_bits(self.point_bits[point])}
 
-    def between(self, until: str, since: str | None) -> list[PullRequest]:
-        """The PRs reachable from point ``until`` and not from point ``since``, one per ref."""
-        bits = self.pr_bits[until]
-        if since is not None:
-            bits &= ~self.pr_bits[since]
-        return dedupe(self.entries[b] for b in iter_bits(bits))
+    def between(self, until: str, since: str | None, also: Iterable[str] = ()) -> list[PullRequest]:
+        """The PRs reachable from point ``until`` and not from point ``since``, one per ref.
+
+        ``also``: more points whose PRs are left out, by PR ref (previous
+        releases tagged off the range's history, whose PRs the range's
+        branch merged again through other commits).
+        """
+        base = self.pr_bits[since] if since is not None else 0
+        bits = self.pr_bits[until] & ~base
+        dropped: set[str] = set()
+        for point in also:  # off our history: its PRs came in again by other commits
+            extra = self.pr_bits[point] & ~base
+            bits &= ~extra
+            dropped.update(self.entries[b].ref for b in iter_bits(extra))
+        entries = (self.entries[b] for b in iter_bits(bits))
+        return dedupe(e for e in entries if e.ref not in dropped)
 
     @cached_property
     def ref_positions(self) -> dict[str, list[int]]:

@@ -24,9 +24,10 @@ from ..core.lines import (
     line_for,
     next_version,
     release_tags,
+    releases_off_their_line,
     releases_on_line,
 )
-from ..core.tags import AuditReport, Tag, audit, split_tags
+from ..core.tags import AuditReport, Tag, audit, group_releases, split_tags
 from ..core.versions import Version
 from ..errors import InputError, ReleaseToolError
 from .gitrepo import Branch, GitRepo
@@ -108,7 +109,8 @@ class Inventory:
     def line(self, name: str) -> tuple[ReleaseLine, Branch]:
         """The release line and branch called ``name``; InputError if it is neither."""
         line = line_for(name, self.config)
-        return line, self.repo.branch(name)
+        branch = self.branches.get(name) if name and not name.startswith("-") else None
+        return line, branch if branch is not None else self.repo.branch(name)
 
     def use_index(self, index) -> None:
         """Answer reachability from a history index that has the line heads as points."""
@@ -120,12 +122,13 @@ class Inventory:
 
     def reachable(self, branch: Branch) -> list[Tag]:
         """The version tags reachable from a branch head."""
-        if not self._shallow_warned and self.repo.is_shallow():
-            log.warning(
-                "this is a shallow clone: tags outside the fetched history are not seen "
-                "(run 'git fetch --unshallow --tags' for exact answers)"
-            )
-            self._shallow_warned = True
+        if not self._shallow_warned:
+            self._shallow_warned = True  # asked once per run
+            if self.repo.is_shallow():
+                log.warning(
+                    "this is a shallow clone: tags outside the fetched history are not seen "
+                    "(run 'git fetch --unshallow --tags' for exact answers)"
+                )
         commits = self.reachable_commits(branch.commit)
         return [t for t in self.tags if t.commit in commits]
 
@@ -189,8 +192,14 @@ class Inventory:
 
     def audit(self) -> AuditReport:
         """Audit every version tag against the commit graph, in one pass over history."""
-        commits = sorted({t.commit for t in self.tags})
-        return audit(self.tags, self.junk, self.repo.parents_topo(commits))
+        heads = {line.branch: self.branches[line.branch].commit for line in self.lines()}
+        points = {t.commit for t in self.tags}
+        graph = list(self.repo.parents_topo(sorted(points | set(heads.values()))))
+        report = audit(self.tags, self.junk, graph)
+        self._reach = reachable_points(graph, points, heads.values())
+        reach = {branch: self._reach.get(commit, set()) for branch, commit in heads.items()}
+        report.off_branch = releases_off_their_line(group_releases(self.tags), self.lines(), reach)
+        return report
 
 
 def require_lines(inventory: Inventory) -> list[ReleaseLine]:

@@ -59,21 +59,7 @@ def previous_release(
     down from ``target`` and stops at the first match.
     """
     version = target.version
-    if cumulative and is_cumulative_kind(version):
-
-        def wanted(r: Release) -> bool:
-            return r.version.series < version.series and not r.version.is_prerelease
-
-    elif version.is_prerelease:
-
-        def wanted(r: Release) -> bool:
-            return r.version.is_prerelease
-
-    else:
-
-        def wanted(r: Release) -> bool:
-            return r.version.series == version.series
-
+    wanted = _wanted(version, cumulative)
     fallback = None
     start = bisect.bisect_left([r.version.pep for r in releases], version.pep)
     for release in reversed(releases[:start]):
@@ -84,3 +70,43 @@ def previous_release(
         if fallback is None:
             fallback = release
     return None if cumulative and is_cumulative_kind(version) else fallback
+
+
+def _wanted(version: Version, cumulative: bool) -> Callable[[Release], bool]:
+    """Which releases count as earlier releases of ``version``'s line."""
+    if cumulative and is_cumulative_kind(version):
+        return lambda r: r.version.series < version.series and not r.version.is_prerelease
+    if version.is_prerelease:
+        return lambda r: r.version.is_prerelease
+    return lambda r: r.version.series == version.series
+
+
+def off_branch_previous(
+    target: Release,
+    releases: Sequence[Release],
+    contains: Contains,
+    previous: Release | None,
+    *,
+    cumulative: bool = False,
+) -> Release | None:
+    """The previous version of the target's line when its tag is off the target's history.
+
+    A release tagged on a commit its line's branch never merged (a hotfix
+    branch, a commit later rebased away) is still the previous release of
+    its line: its PRs shipped. None when the previous version of the line is
+    ``previous`` (or below it), reachable from ``target``, or a descendant of
+    ``target`` (a slip that says nothing about what ``target`` shipped).
+    """
+    wanted = _wanted(target.version, cumulative)
+    start = bisect.bisect_left([r.version.pep for r in releases], target.version.pep)
+    for release in reversed(releases[:start]):
+        if release.version.is_dev or not wanted(release):
+            continue
+        if previous is not None and release.version.pep <= previous.version.pep:
+            return None
+        if contains(release.commit, target.commit):
+            return None
+        if contains(target.commit, release.commit):
+            continue
+        return release
+    return None

@@ -31,16 +31,18 @@ runs of blank lines squeezed to one, one final newline). Global:
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Sequence
 from pathlib import Path
-
-import jinja2
-from jinja2.sandbox import SandboxedEnvironment
+from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from .model import ReleaseNotes
+
+if TYPE_CHECKING:  # jinja2 is imported when a template is first rendered
+    from jinja2.sandbox import SandboxedEnvironment
 
 JSON = "json"
 _HTML_SUFFIXES = {"html", "htm", "xml"}
@@ -169,6 +171,9 @@ def make_environment(
     template_dir: str | Path | None = None, repo_url: str | None = None
 ) -> SandboxedEnvironment:
     """The sandboxed environment: overrides from ``template_dir`` first, then built-ins."""
+    import jinja2
+    from jinja2.sandbox import SandboxedEnvironment
+
     dirs = [str(template_dir)] if template_dir is not None else []
     dirs.append(str(builtin_template_dir()))
     env = SandboxedEnvironment(
@@ -201,6 +206,16 @@ def make_environment(
     )
     env.globals["ref_url"] = lambda ref: ref_url(ref, base)
     return env
+
+
+@functools.lru_cache(maxsize=16)
+def cached_environment(template_dir: str | None, repo_url: str | None) -> SandboxedEnvironment:
+    """One environment per template directory and repository URL, for the whole process.
+
+    Rendering many releases (``notes --all-releases``) compiles each
+    template once; jinja2 still reloads a template whose file changed.
+    """
+    return make_environment(template_dir, repo_url)
 
 
 def available_formats(template_dir: str | Path | None = None) -> list[str]:
@@ -240,8 +255,10 @@ def render(
         return render_json(notes, review=review)
     if template_dir is not None and not Path(template_dir).is_dir():
         raise InputError(f"template directory {template_dir} does not exist")
+    import jinja2
+
     releases = [notes] if isinstance(notes, ReleaseNotes) else list(notes)
-    env = make_environment(template_dir, repo_url)
+    env = cached_environment(str(template_dir) if template_dir is not None else None, repo_url)
     name = f"{fmt}.j2"
     try:
         template = env.get_template(name)

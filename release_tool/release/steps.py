@@ -518,6 +518,10 @@ class Releaser:
             return f"Release {journal.tag}"
         return self._plan_for_resume().notes_markdown
 
+    def _tag_message(self, tag: str) -> str:
+        """The message of the annotated tag ``tag`` (subclasses add to it: ``alpha``)."""
+        return f"Release {tag}"
+
     # -- the steps ----------------------------------------------------------------
 
     def _step_notes(self) -> None:
@@ -545,7 +549,8 @@ class Releaser:
         for tag in journal.tag_names:  # a dual-tagged line: both names of one release
             existing = self.repo.local_tag(tag)
             if existing is None:
-                self.repo.create_tag(tag, commit, f"Release {tag}", sign=self.config.sign_tags)
+                self.repo.create_tag(tag, commit, self._tag_message(tag),
+                                     sign=self.config.sign_tags)  # fmt: skip
             elif existing != commit:
                 raise ReleaseError(
                     f"tag {tag} already exists locally on {existing[:10]}, not on the "

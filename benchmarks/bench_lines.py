@@ -1,0 +1,92 @@
+"""Benchmark ``lines``, ``prs`` and ``version next`` against one plain ``git log --all``.
+
+Usage: ``python benchmarks/bench_lines.py [--commits N] [--tags N] [--seed S] [--repeat R]``
+
+Generates a DIRAC-shaped history (default 40,000 commits, 1,100 tags, as
+DIRAC has), rebuilds it with ``git fast-import`` in a temporary directory
+(removed afterwards), and times, best of ``--repeat``:
+
+* the baseline: ``git log --all --format='%H %P %s'``, output read to the end;
+* each command as a user runs it: a fresh ``python -m release_tool`` process
+  (startup included).
+
+It prints each time and its ratio to the baseline (issue 11's target for
+``lines``, ``prs`` and ``version next``: under 3).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench_tags_audit import best_of, load_generator
+
+from release_tool import proc
+from release_tool.history.gitbuild import ISOLATED_ENV
+from release_tool.history.history_import import import_history
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def baseline(path: Path) -> int:
+    """The plain ``git log`` over the whole history; the size of its output in bytes."""
+    return len(proc.run(["git", "log", "--all", "--format=%H %P %s"], cwd=path, text=False).stdout)
+
+
+def tool(path: Path, *args: str) -> str:
+    """Run ``release-tool --repo PATH ARGS`` in a fresh interpreter; its stdout."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    command = [sys.executable, "-m", "release_tool", "--repo", str(path), *args]
+    return subprocess.run(command, check=True, capture_output=True, text=True, env=env).stdout
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Generate, import, time the baseline and each command, print the ratios."""
+    parser = argparse.ArgumentParser(description="Benchmark lines, prs and version next.")
+    generator = load_generator()
+    parser.add_argument("--commits", type=int, default=40_000)
+    parser.add_argument("--tags", type=int, default=1_100)
+    parser.add_argument("--seed", type=int, default=generator.DEFAULT_SEED)
+    parser.add_argument("--repeat", type=int, default=3, help="runs per timing (best is kept)")
+    args = parser.parse_args(argv)
+    os.environ.update(ISOLATED_ENV)
+
+    records = generator.generate(args.commits, args.tags, args.seed)
+    meta = records[0]
+    with tempfile.TemporaryDirectory(prefix="bench-lines-") as tmp:
+        path = Path(tmp) / "repo"
+        import_history(records, path)
+        branches = proc.run(["git", "branch", "--format=%(refname:short)"], cwd=path).stdout
+        newest = sorted(b for b in branches.split() if b.startswith("rel-"))[-1]
+        base, _ = best_of(args.repeat, lambda: baseline(path))
+        commands = {
+            "lines": ["lines"],
+            "lines --all": ["lines", "--all"],
+            "prs": ["prs"],
+            "prs --all": ["prs", "--all"],
+            f"version next -b {newest}": ["version", "next", "-b", newest],
+            "version next -b integration": ["version", "next", "-b", "integration"],
+        }
+        timings = {}
+        for label, command in commands.items():
+            timings[label], _ = best_of(args.repeat, lambda c=command: tool(path, *c))
+        shown = len(tool(path, "lines").splitlines()) - 1
+        every = len(tool(path, "lines", "--all").splitlines()) - 1
+
+    print(f"commits:            {meta['commits']}")
+    print(f"tags:               {meta['tags']}")
+    print(f"lines:              {shown} active of {every}")
+    print(f"baseline git log:   {base:.3f} s (best of {args.repeat})")
+    for label, seconds in timings.items():
+        print(f"{label + ':':28}{seconds:7.3f} s  ratio {seconds / base:5.2f}  (target < 3)")
+
+
+if __name__ == "__main__":
+    start = time.perf_counter()
+    main()
+    print(f"benchmark wall time: {time.perf_counter() - start:.1f} s")

@@ -1,0 +1,1 @@
+"""Meeting status summaries: one data model, headline rules, one renderer per format."""
