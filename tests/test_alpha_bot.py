@@ -211,3 +211,11 @@ def test_two_runs_at_once_publish_one_alpha(bot, monkeypatch):
     git(other, "pull", "--quiet", "--ff-only", "origin", "integration")
     git(other, "fetch", "--quiet", "--tags", "origin")
     assert bot_run(bot, monkeypatch, repo=other)["stdout"] == "nothing new since 8.1.0a3"
+
+
+def test_require_notes_refuses_unnoted_prs(bot):
+    """The demo's #12 has no notes block: an alpha takes it (reported), --require-notes does not."""
+    before = origin_refs(bot)
+    result = CliRunner().invoke(cli, [*common(bot), *BOT, "--require-notes"])
+    assert result.exit_code == 1 and "--allow-unnoted" in result.stderr
+    assert origin_refs(bot) == before and published(bot) == []

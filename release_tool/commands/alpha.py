@@ -55,11 +55,18 @@ def default_uploader(paths, url):
     is_flag=True,
     help="Leave the index upload to another tool (CI trusted publishing).",
 )
+@click.option(
+    "--allow-unnoted/--require-notes",
+    default=True,
+    show_default=True,
+    help="An alpha is a snapshot: PRs without notes are reported, not refused "
+    "(--require-notes refuses them as 'release' does).",
+)
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
 @pass_settings
 def alpha_command(settings, branch, phase, version, if_changed, hackathon, dry_run, rehearse,
                   keep_sandbox, resume, no_push, no_publish, index_url, replace_assets,
-                  no_upload, yes) -> None:  # fmt: skip
+                  no_upload, allow_unnoted, yes) -> None:  # fmt: skip
     """Cut the next pre-release (alpha, beta, rc) through the steps of 'release'.
 
     Marked as a pre-release on GitHub and on the index; notes grouped by
@@ -76,12 +83,14 @@ def alpha_command(settings, branch, phase, version, if_changed, hackathon, dry_r
         raise InputError("no integration branch here: give --branch")
     alpha = AlphaOptions(phase=phase, if_changed=if_changed, hackathon=hackathon)
     if rehearse:
-        summary = _rehearse(settings, branch, version, alpha, progress, keep_sandbox)
+        summary = _rehearse(settings, branch, version, alpha, progress, keep_sandbox,
+                            allow_unnoted)  # fmt: skip
         click.echo(f"{branch}: {summary}")
         return
     options = ReleaseOptions(branch=branch, version=version, dry_run=dry_run, resume=resume,
                              push=not no_push, publish=not no_publish, index_url=index_url,
-                             replace_assets=replace_assets, upload=not no_upload)  # fmt: skip
+                             replace_assets=replace_assets, upload=not no_upload,
+                             allow_unnoted=allow_unnoted)  # fmt: skip
 
     def make(opts: ReleaseOptions) -> AlphaReleaser:
         return AlphaReleaser(settings, opts, alpha, builder=default_builder,
@@ -141,7 +150,7 @@ def _md(text: str) -> str:
     return "".join("\\" + c if c in "\\`*_[]<>|#" else c for c in text)
 
 
-def _rehearse(settings, branch, version, alpha, progress, keep) -> str:
+def _rehearse(settings, branch, version, alpha, progress, keep, allow_unnoted) -> str:
     """The alpha in a sandbox (see :mod:`release_tool.release.rehearsal`)."""
     from ..release.rehearsal import rehearse
     from ..settings import Settings
@@ -150,7 +159,8 @@ def _rehearse(settings, branch, version, alpha, progress, keep) -> str:
         inner = Settings(repo_path=sandbox["repo"], github_url=sandbox["github_url"],
                          github_repo=sandbox["github_repo"], token=sandbox["token"],
                          cache_dir=sandbox["repo"] / ".git" / "release-tool")  # fmt: skip
-        options = ReleaseOptions(branch=line, version=version, index_url=sandbox["index_url"])
+        options = ReleaseOptions(branch=line, version=version, index_url=sandbox["index_url"],
+                                 allow_unnoted=allow_unnoted)  # fmt: skip
 
         def uploader(paths, url):  # the sandbox index takes any credentials
             from ..release.upload import upload

@@ -214,12 +214,10 @@ class HackathonView:
         ]  # fmt: skip
         latest = max(pres, key=lambda r: r.version, default=None)
         since = latest.commit if latest and index.contains(latest.commit, head) else None
-        if since is None:
-            spec = self.discovery.for_branch(branch)
-            since = spec.since
+        if since is None:  # no pre-release of the series yet: since the line's last release
+            since = self.discovery.for_branch(branch).since
             if since is not None:
-                self.discovery.index([since])
-                index = self.discovery.index()
+                index = self.discovery.index([since])
         pending = index.between(head, since)
         return SeriesData(series, branch, mine, prs, prereleases, len(pending))
 

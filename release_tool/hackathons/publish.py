@@ -98,13 +98,16 @@ class AlphaReleaser(Releaser):
                              f"{h.start.isoformat()})")  # fmt: skip
         return h
 
-    def _compute(self, branch: str, version: Version, tag: str, head: str) -> Plan:
+    def _compute(
+        self, branch: str, version: Version, tag: str, head: str, tags: list[str] | None = None
+    ) -> Plan:
         """The plan of ``release``, with the notes regrouped by hackathon."""
-        plan = super()._compute(branch, version, tag, head)
-        named = self.hackathon_named()
+        named = self.hackathon_named()  # bad records and names fail before any work
+        hackathons = self.view.hackathons
+        plan = super()._compute(branch, version, tag, head, tags)
         series = version.series_text
         merged = self.view.release_prs(branch, plan.prs.prs, series)
-        hackathons = [h for h in self.view.hackathons if h.series == series]
+        hackathons = [h for h in hackathons if h.series == series]
         groups = notes_groups(hackathons, merged)
         shipped = [h for h, _ in groups if h is not None]
         if named is not None and named not in shipped:
