@@ -114,12 +114,13 @@ def test_redirect_within_the_index_is_followed(artifacts):
 def test_upload_fails_unless_the_index_reads_back_every_file(artifacts):
     """An index that accepts the upload (200) but then lists nothing: the release fails."""
     waits = []
-    with http_server(
-        lambda h: (302, {"Location": "http://127.0.0.2:9/simple/diracdemo/"}, b""),
-        post=lambda h: (200, {"Content-Type": "text/plain"}, b"OK"),
-    ) as url:  # fmt: skip
-        with pytest.raises(UploadError, match="does not hold what was built") as failure:
-            upload(artifacts, url, username="u", password="p", sleep=waits.append)
+    moved = (302, {"Location": "http://127.0.0.2:9/simple/diracdemo/"}, b"")
+    accepted = (200, {"Content-Type": "text/plain"}, b"OK")
+    with (
+        http_server(lambda h: moved, post=lambda h: accepted) as url,
+        pytest.raises(UploadError, match="does not hold what was built") as failure,
+    ):
+        upload(artifacts, url, username="u", password="p", sleep=waits.append)
     assert all(p.name + " is missing" in str(failure.value) for p in artifacts)
     assert len(waits) == 3  # re-read a few times, bounded
 
@@ -138,6 +139,8 @@ def test_upload_fails_when_the_index_serves_another_digest(artifacts):
         state["posted"] = True
         return 200, {}, b"OK"
 
-    with http_server(page, post=accept) as url:
-        with pytest.raises(UploadError, match="has sha256 000000000000"):
-            upload(artifacts, url, username="u", password="p", sleep=lambda s: None)
+    with (
+        http_server(page, post=accept) as url,
+        pytest.raises(UploadError, match="has sha256 000000000000"),
+    ):
+        upload(artifacts, url, username="u", password="p", sleep=lambda s: None)
