@@ -49,6 +49,7 @@ class ReleaseOptions:
     index_url: str | None = None
     replace_assets: bool = False
     upload: bool = True
+    allow_empty: bool = False
 
 
 @dataclass
@@ -149,7 +150,38 @@ class Releaser:
                 raise PolicyError(
                     f"the CI status of {branch} ({head[:10]}) is {state}, not success"
                 )
-        return self._compute(branch, version, tag, head)
+        plan = self._compute(branch, version, tag, head)
+        if not plan.prs.prs and not self.options.allow_empty:
+            since = plan.since or "its start"
+            raise PolicyError(
+                f"nothing to release on {branch} since {since}: no PR was merged",
+                hint="give --allow-empty to release it anyway"
+                + (f"; to finish publishing {plan.since}, --resume --version {plan.since}"
+                   if plan.since else ""),
+            )  # fmt: skip
+        return plan
+
+    def already_released(self) -> str | None:
+        """Why there is nothing to do: the last complete release of the branch is its head.
+
+        A rerun of the command that just released (a CI retry) says so and
+        publishes nothing. None when there is something to release or resume.
+        """
+        if self.options.resume or self.options.version:
+            return None
+        directory = Journal.location(self.repo.git_dir, "x").parent
+        if not directory.is_dir() or self.repo.current_branch() != self.options.branch:
+            return None
+        head = self.repo.head_commit()
+        for path in sorted(directory.glob("*.json")):
+            journal = Journal.load(path)
+            if journal is None or journal.branch != self.options.branch:
+                continue
+            if not journal.complete:
+                return None  # an interrupted release: resume it, never report it done
+            if journal.steps.get("tag", {}).get("commit") == head:
+                return f"{journal.tag} is already released from {journal.branch}: nothing to do"
+        return None
 
     def _compute(self, branch: str, version: Version, tag: str, head: str) -> Plan:
         """The range, PRs and notes of the release (reads only)."""
@@ -217,6 +249,9 @@ class Releaser:
         existing = self._find_journal()
         if existing is not None and existing.complete:
             return f"{existing.tag} is already released from {existing.branch}: nothing to do"
+        done = self.already_released() if existing is None else None
+        if done is not None:
+            return done
         if existing is not None and not self.options.resume:
             raise ReleaseError(
                 f"a release of {existing.tag} from {existing.branch} stopped before "

@@ -1,0 +1,70 @@
+"""Release safety: no empty release, reruns publish nothing, resumable notes, honest errors.
+
+Same world as tests/test_release.py: the demo repository on rel-v8r0, a bare
+origin, the GitHub emulator and recording builder/uploader stand-ins.
+"""
+
+# ruff: noqa: F811 - the ``world`` fixture is imported from test_release and taken as argument
+
+from __future__ import annotations
+
+from test_release import git, release, state, world  # noqa: F401
+
+
+def test_rerun_of_a_complete_release_reports_it_done(world):
+    first = release(world, "-b", "rel-v8r0", "--yes")
+    assert first.exit_code == 0, first.stderr
+    after = state(world)
+    again = release(world, "-b", "rel-v8r0", "--yes")
+    assert again.exit_code == 0, again.stderr
+    assert again.stdout.strip() == "v8.0.2 is already released from rel-v8r0: nothing to do"
+    assert state(world) == after  # no v8.0.3: no commit, tag, release or upload
+    assert world["calls"]["upload"] == 1
+    for extra in (["--dry-run"], []):  # planning, and the confirmation path, say so too
+        shown = release(world, "-b", "rel-v8r0", *extra)
+        assert shown.exit_code == 0, shown.stderr
+        assert "v8.0.2 is already released from rel-v8r0: nothing to do" in shown.stdout
+        assert "Release v8.0.3?" not in shown.stdout
+    assert state(world) == after
+
+
+def test_ci_retry_without_the_journal_publishes_nothing(world):
+    assert release(world, "-b", "rel-v8r0", "--yes").exit_code == 0
+    for path in (world["repo"] / ".git" / "release-tool" / "releases").iterdir():
+        path.unlink()  # a fresh CI runner
+    after = state(world)
+    retry = release(world, "-b", "rel-v8r0", "--yes")
+    assert retry.exit_code == 1
+    assert "nothing to release on rel-v8r0 since v8.0.2" in retry.stderr
+    assert "--allow-empty" in retry.stderr and "--resume --version v8.0.2" in retry.stderr
+    assert retry.stderr.count("\n") == 1
+    assert state(world) == after
+
+
+def test_a_line_without_new_prs_is_refused_unless_allowed(world):
+    assert release(world, "-b", "rel-v8r0", "--yes").exit_code == 0
+    repo = world["repo"]
+    (repo / "CONTRIBUTING.md").write_text("a direct commit, not a PR\n")
+    git(repo, "add", "CONTRIBUTING.md")
+    git(repo, "commit", "--quiet", "-m", "direct commit")
+    git(repo, "push", "--quiet", "origin", "rel-v8r0")
+    before = state(world)
+    for extra in (["--yes"], ["--dry-run"], ["--yes", "--version", "8.0.7"]):
+        refused = release(world, "-b", "rel-v8r0", *extra)
+        assert refused.exit_code == 1, refused.stdout
+        assert "nothing to release on rel-v8r0 since v8.0.2: no PR was merged" in refused.stderr
+        assert state(world) == before
+    allowed = release(world, "-b", "rel-v8r0", "--yes", "--allow-empty")
+    assert allowed.exit_code == 0, allowed.stderr
+    assert allowed.stdout.strip() == "released v8.0.3 from rel-v8r0"
+
+
+def test_the_first_release_of_a_line_with_prs_is_not_empty(world):
+    """The demo's lines all have unreleased PRs: each releases without --allow-empty."""
+    result = release(world, "-b", "rel-v7r3", "-b", "rel-v8r0", "--yes")
+    assert result.exit_code == 0, result.stderr
+    rerun = release(world, "-b", "rel-v7r3", "-b", "rel-v8r0", "--yes")
+    assert rerun.exit_code == 0, rerun.stderr
+    assert "rel-v7r3: v7r3p3 is already released from rel-v7r3: nothing to do" in rerun.stdout
+    assert "rel-v8r0: v8.0.2 is already released from rel-v8r0: nothing to do" in rerun.stdout
+    assert len(world["gh"].repo.releases) == 2
