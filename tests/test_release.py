@@ -137,7 +137,9 @@ def test_full_release_then_rerun(world):
     assert again.exit_code == 0 and "already released" in again.stdout
 
 
-@pytest.mark.parametrize("step", ["preflight", "notes", "tag", "build", "push", "forge"])
+@pytest.mark.parametrize(
+    "step", ["preflight", "notes-written", "notes", "tag", "build", "push", "forge"]
+)
 def test_interrupted_after_each_step_resumes(world, monkeypatch, step):
     def crash(self, done):
         if done == step:
@@ -341,7 +343,9 @@ def test_shallow_clone_is_refused(world, tmp_path):
     assert "git fetch --unshallow --tags" in result.stderr
 
 
-@pytest.mark.parametrize("step", ["notes", "push"])
+@pytest.mark.parametrize(
+    "step", ["preflight", "notes-written", "notes", "tag", "build", "push", "forge"]
+)
 def test_process_killed_between_steps(world, step):
     """A real death (os._exit) after a step: the stale lock is taken over and --resume finishes."""
     script = f"""

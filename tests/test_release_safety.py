@@ -8,7 +8,11 @@ origin, the GitHub emulator and recording builder/uploader stand-ins.
 
 from __future__ import annotations
 
+import pytest
 from test_release import git, release, state, world  # noqa: F401
+
+from release_tool.errors import ReleaseToolError
+from release_tool.release.steps import Releaser
 
 
 def test_rerun_of_a_complete_release_reports_it_done(world):
@@ -68,3 +72,74 @@ def test_the_first_release_of_a_line_with_prs_is_not_empty(world):
     assert "rel-v7r3: v7r3p3 is already released from rel-v7r3: nothing to do" in rerun.stdout
     assert "rel-v8r0: v8.0.2 is already released from rel-v8r0: nothing to do" in rerun.stdout
     assert len(world["gh"].repo.releases) == 2
+
+
+def _configure(world, line: str) -> None:
+    """Set one key of the demo's [tool.release-tool] (replacing it if present) and push."""
+    repo = world["repo"]
+    pyproject = repo / "pyproject.toml"
+    key = line.split("=")[0].strip()
+    kept = [x for x in pyproject.read_text().splitlines(True) if not x.startswith(f"{key} =")]
+    pyproject.write_text("".join(kept) + line)
+    git(repo, "commit", "--quiet", "-am", "configure")
+    git(repo, "push", "--quiet", "origin", "rel-v8r0")
+
+
+@pytest.mark.parametrize(
+    ("config", "fragment"),
+    [
+        ('version_files = ["src/diracdemo/missing.py"]\n',
+         "version_files src/diracdemo/missing.py does not exist"),
+        ('version_files = ["README.md"]\n', "README.md: no __version__"),
+        ('notes_file = "docs/release.notes"\n', "directory docs is missing"),
+        ('notes_file = "src"\n', "notes_file src is not a regular file"),
+    ],
+)  # fmt: skip
+def test_preflight_checks_every_file_the_notes_step_writes(world, config, fragment):
+    _configure(world, config)
+    before = state(world)
+    result = release(world, "-b", "rel-v8r0", "--yes")
+    assert result.exit_code in (1, 2) and fragment in result.stderr, result.stderr
+    assert result.stderr.count("\n") == 1
+    assert state(world) == before  # no journal, a clean tree: nothing to resume
+    dry = release(world, "-b", "rel-v8r0", "--dry-run")
+    assert dry.exit_code == result.exit_code and fragment in dry.stderr
+
+
+def test_stop_between_notes_write_and_commit_resumes(world, monkeypatch):
+    def crash(self, done):
+        if done == "notes-written":
+            raise ReleaseToolError("killed between the notes write and the commit")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Releaser, "_checkpoint", crash)
+        assert release(world, "-b", "rel-v8r0", "--yes").exit_code == 1
+    repo = world["repo"]
+    dirty = git(repo, "status", "--porcelain")  # the half-done step: written, not committed
+    assert "release.notes" in dirty and "src/diracdemo/__init__.py" in dirty
+    plain = release(world, "-b", "rel-v8r0", "--yes")
+    assert plain.exit_code == 1 and "--resume" in plain.stderr
+    resumed = release(world, "-b", "rel-v8r0", "--resume")
+    assert resumed.exit_code == 0, resumed.stderr
+    assert git(repo, "status", "--porcelain") == ""
+    assert git(repo, "log", "-1", "--format=%s") == "docs: Add release notes for v8.0.2"
+    assert git(repo, "log", "--format=%s", "v8.0.1..HEAD").count("docs: Add") == 1
+    assert len(world["gh"].repo.releases) == 1
+
+
+def test_resume_refuses_a_file_changed_after_the_interrupted_write(world, monkeypatch):
+    def crash(self, done):
+        if done == "notes-written":
+            raise ReleaseToolError("stop")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Releaser, "_checkpoint", crash)
+        assert release(world, "-b", "rel-v8r0", "--yes").exit_code == 1
+    notes = world["repo"] / "release.notes"
+    notes.write_text(notes.read_text() + "someone's edit\n")
+    (world["repo"] / "stray.txt").write_text("x")
+    refused = release(world, "-b", "rel-v8r0", "--resume")
+    assert refused.exit_code == 1
+    assert "release.notes" in refused.stderr and "stray.txt" in refused.stderr
+    assert "changed since the interrupted release wrote it" in refused.stderr
+    assert world["gh"].repo.releases == {}

@@ -14,6 +14,7 @@ were.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 from collections.abc import Callable
@@ -21,15 +22,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.versions import Version, parse
-from ..errors import InputError, PolicyError, ReleaseToolError
+from ..errors import ConfigError, InputError, PolicyError, ReleaseToolError
 from ..forge.base import Forge, ForgeError
 from ..history.discovery import Discovery, PrList
 from ..notes import render
 from ..notes.build import notes_for, write_section
+from ..notes.write import prepend_release
 from .journal import STEPS, Journal
 from .versionfiles import set_version
 
 log = logging.getLogger(__name__)
+
+#: The journal entry of a notes step that started writing (file -> SHA-256 of its new content).
+NOTES_PENDING = "notes-pending"
 
 
 class ReleaseError(ReleaseToolError):
@@ -126,6 +131,7 @@ class Releaser:
         if dirty:
             shown = ", ".join(dirty[:5]) + (" ..." if len(dirty) > 5 else "")
             raise PolicyError(f"the work tree has uncommitted changes: {shown}")
+        self._check_files()
         head = self.repo.head_commit()
         remote_head = self.repo.remote_branch(branch)
         if remote_head is None:
@@ -329,7 +335,21 @@ class Releaser:
             raise PolicyError(f"check out {journal.branch} to resume the release of {journal.tag}")
         dirty = self.repo.dirty_paths()
         if dirty and not journal.done("notes"):
-            raise PolicyError(f"the work tree has uncommitted changes: {', '.join(dirty[:5])}")
+            # The notes step's own writes (recorded before they were made) are finished, not
+            # refused; anything else is someone's change.
+            pending = journal.steps.get(NOTES_PENDING, {}).get("files", {})
+            root = self.repo.root
+            foreign = [
+                p for p in dirty
+                if p not in pending or not (root / p).is_file()
+                or _digest((root / p).read_bytes()) != pending[p]
+            ]  # fmt: skip
+            if foreign:
+                raise PolicyError(
+                    f"the work tree has uncommitted changes: {', '.join(foreign[:5])}"
+                    + (" (changed since the interrupted release wrote it)"
+                       if any(p in pending for p in foreign) else "")
+                )  # fmt: skip
 
     def _run_steps(self) -> str:
         """Run every incomplete step in order; the summary line."""
@@ -378,22 +398,81 @@ class Releaser:
     # -- the steps ----------------------------------------------------------------
 
     def _step_notes(self) -> None:
-        """Write the notes and version files, and commit them."""
+        """Write the notes and version files, and commit them.
+
+        The digests of what is about to be written are journaled first
+        (``notes-pending``), so that a run stopped between the writes and the
+        commit is recognised on ``--resume`` and finished, not refused.
+        """
         plan = self._plan_for_resume()
         root = self.repo.root
-        write_section(root / self.config.notes_file, plan.notes_text, plan.tag)
+        journal = self.journal
+        pending = dict(journal.steps.get(NOTES_PENDING, {}).get("files", {}))
+        todo: dict[str, bytes] = {}
+        for name, data in self._notes_contents(plan).items():
+            path = root / name
+            current = path.read_bytes() if path.is_file() else None
+            if current is not None and pending.get(name) == _digest(current):
+                continue  # written by the interrupted run
+            todo[name] = data
+        pending.update({name: _digest(data) for name, data in todo.items()})
+        journal.steps[NOTES_PENDING] = {"files": pending}
+        journal.save()
+        for name, data in todo.items():
+            if name == self.config.notes_file:
+                write_section(root / name, plan.notes_text, plan.tag)
+            else:
+                (root / name).write_bytes(data)
+        self._checkpoint("notes-written")
+        message = self.config.commit_message.format(tag=plan.tag, version=plan.version.pep440)
+        changed = [p for p in plan.files if p in self.repo.dirty_paths()]
+        commit = self.repo.commit_paths(changed, message) if changed else self.repo.head_commit()
+        journal.steps.pop(NOTES_PENDING, None)
+        journal.record("notes", commit=commit, files=changed)
+
+    def _notes_contents(self, plan: Plan) -> dict[str, bytes]:
+        """What the notes step writes: file name -> new content (reads only)."""
+        root = self.repo.root
+        notes_path = root / self.config.notes_file
+        existing = notes_path.read_bytes() if notes_path.is_file() else b""
+        contents = {self.config.notes_file: prepend_release(existing, plan.notes_text, plan.tag)}
         for name in self.config.version_files:
             path = root / name
             if not path.is_file():
                 raise InputError(f"version file {name} does not exist")
-            path.write_text(
-                set_version(path.read_text(encoding="utf-8"), plan.version.pep440, where=name),
-                encoding="utf-8",
-            )
-        message = self.config.commit_message.format(tag=plan.tag, version=plan.version.pep440)
-        changed = [p for p in plan.files if p in self.repo.dirty_paths()]
-        commit = self.repo.commit_paths(changed, message) if changed else self.repo.head_commit()
-        self.journal.record("notes", commit=commit, files=changed)
+            text = path.read_text(encoding="utf-8")
+            contents[name] = set_version(text, plan.version.pep440, where=name).encode("utf-8")
+        return contents
+
+    def _check_files(self) -> None:
+        """Preflight: every file the notes step will write exists or can be created, writable."""
+        root = self.repo.root.resolve()
+        names = [("notes_file", self.config.notes_file)]
+        names += [("version_files", name) for name in self.config.version_files]
+        for key, name in names:
+            path = root / name
+            where = f"{key} {name}"
+            try:
+                inside = path.resolve().is_relative_to(root)
+            except OSError:
+                inside = False
+            if not inside:
+                raise ConfigError(f"{where} is outside the repository")
+            if key == "version_files" and not path.is_file():
+                raise ConfigError(f"{where} does not exist (or is not a file)")
+            if path.exists() and not path.is_file():
+                raise ConfigError(f"{where} is not a regular file")
+            if path.exists() and not os.access(path, os.W_OK):
+                raise PolicyError(f"{where} is not writable")
+            if not path.parent.is_dir():
+                raise ConfigError(f"{where}: directory {path.parent.relative_to(root)} is missing")
+            if not os.access(path.parent, os.W_OK | os.X_OK):
+                raise PolicyError(f"{where}: directory {path.parent} is not writable")
+            if key == "version_files":
+                try:
+                    set_version(path.read_text(encoding="utf-8"), "0", where=name)
+                except UnicodeDecodeError:
+                    raise ConfigError(f"{where} is not UTF-8 text") from None
 
     def _step_tag(self) -> None:
         """Tag the release commit (annotated, or signed when configured)."""
@@ -553,6 +632,11 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def _digest(data: bytes) -> str:
+    """The SHA-256 of file content."""
+    return hashlib.sha256(data).hexdigest()
 
 
 def _last_line(text: str) -> str:
