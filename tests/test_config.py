@@ -33,6 +33,8 @@ DIRAC_DEFAULTS = {
     "tag_prefix": "v",
     "remote": "origin",
     "cumulative": False,
+    "allow_epochs": False,
+    "allow_post_releases": False,
     "lines": {},
     "notes_file": "release.notes",
     "version_files": (),

@@ -13,6 +13,8 @@ Zero configuration describes a DIRAC-style repository: release branches
     tag_prefix = "v"
     remote = "origin"
     cumulative = false          # -preN and X.Y.0 list everything since the previous series
+    allow_epochs = false        # release versions with an epoch (1!8.0.2)
+    allow_post_releases = false # release .postN versions (8.0.2.post1)
 
     notes_file = "release.notes"
     version_files = ["src/pkg/__init__.py"]   # __version__ = "..." set at each release
@@ -73,6 +75,8 @@ class Config:
     tag_prefix: str = "v"
     remote: str = "origin"
     cumulative: bool = False
+    allow_epochs: bool = False
+    allow_post_releases: bool = False
     lines: dict[str, LineConfig] = field(default_factory=dict)
     # -- cutting a release
     notes_file: str = "release.notes"
@@ -210,6 +214,8 @@ _PARSERS = {
     "tag_prefix": lambda n, v: v if isinstance(v, str) else _expect_str(n, v),
     "remote": _expect_str,
     "cumulative": _expect_bool,
+    "allow_epochs": _expect_bool,
+    "allow_post_releases": _expect_bool,
     "notes_file": _expect_str,
     "version_files": lambda n, v: _parse_paths(n, v),
     "commit_message": _expect_str,
