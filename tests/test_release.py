@@ -272,12 +272,18 @@ def test_policy_is_checked(world):
 
 
 def test_a_second_run_at_once_stops(world):
+    import fcntl
+    import os
+
     lock = world["repo"] / ".git" / "release-tool" / "lock-rel-v8r0"
     lock.parent.mkdir(parents=True, exist_ok=True)
-    lock.write_text(str(__import__("os").getpid()))
-    before = state(world)
-    result = release(world, "-b", "rel-v8r0", "--yes")
-    assert result.exit_code == 1 and "another release of this branch is running" in result.stderr
+    lock.write_text(str(os.getpid()))
+    with lock.open("r") as held:  # a running release holds the lock on the file
+        fcntl.flock(held, fcntl.LOCK_EX)
+        before = state(world)
+        result = release(world, "-b", "rel-v8r0", "--yes")
+    assert result.exit_code == 1, result.stderr
+    assert f"another release of this branch is running (process {os.getpid()})" in result.stderr
     assert state(world) == before
 
 

@@ -8,6 +8,10 @@ origin, the GitHub emulator and recording builder/uploader stand-ins.
 
 from __future__ import annotations
 
+import multiprocessing
+import time
+from pathlib import Path
+
 import pytest
 from test_release import git, release, state, world  # noqa: F401
 
@@ -143,3 +147,53 @@ def test_resume_refuses_a_file_changed_after_the_interrupted_write(world, monkey
     assert "release.notes" in refused.stderr and "stray.txt" in refused.stderr
     assert "changed since the interrupted release wrote it" in refused.stderr
     assert world["gh"].repo.releases == {}
+
+
+def _contender(path: str, rounds: int, start, end, inside, overlaps) -> None:
+    """Each round: wait for the others, try to take the branch lock, count overlaps."""
+    from release_tool.release.steps import ReleaseError, _BranchLock
+
+    for _ in range(rounds):
+        start.wait(timeout=30)
+        try:
+            with _BranchLock(Path(path)):
+                with inside.get_lock():
+                    inside.value += 1
+                    if inside.value > 1:
+                        overlaps.value += 1
+                time.sleep(0.005)
+                with inside.get_lock():
+                    inside.value -= 1
+        except ReleaseError:
+            pass
+        end.wait(timeout=30)
+
+
+def test_stale_lock_takeover_is_atomic(tmp_path):
+    """Four processes race to take over a dead run's lock, 150 times: never two holders."""
+    context = multiprocessing.get_context("fork")
+    dead = context.Process(target=lambda: None)
+    dead.start()
+    dead.join()  # its pid is now a process that does not exist
+    lock = tmp_path / "lock-rel-v8r0"
+    rounds, contenders = 150, 4
+    inside, overlaps = context.Value("i", 0), context.Value("i", 0)
+    start, end = context.Barrier(contenders + 1), context.Barrier(contenders + 1)
+    workers = [
+        context.Process(target=_contender, args=(str(lock), rounds, start, end, inside, overlaps))
+        for _ in range(contenders)
+    ]
+    for worker in workers:
+        worker.start()
+    try:
+        for _ in range(rounds):
+            lock.write_text(str(dead.pid))  # left behind by a killed run
+            start.wait(timeout=30)
+            end.wait(timeout=30)
+    finally:
+        for worker in workers:
+            worker.join(timeout=30)
+            if worker.is_alive():
+                worker.kill()
+    assert [w.exitcode for w in workers] == [0] * contenders
+    assert overlaps.value == 0, f"two processes held the lock at once in {overlaps.value} rounds"

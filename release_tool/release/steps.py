@@ -14,6 +14,7 @@ were.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import logging
 import os
@@ -594,44 +595,53 @@ class Releaser:
 
 
 class _BranchLock:
-    """An exclusive lock file: a second release of the same branch stops at once."""
+    """An exclusive lock on a file (``flock``): a second release of the same branch stops at once.
+
+    The kernel holds the lock for the process, so a killed run leaves no
+    lock to take over: its file stays behind, unlocked, and the next run
+    locks it. Taking the lock is atomic; a file replaced or removed between
+    opening and locking it is opened again, so two runs never both hold it.
+    """
 
     def __init__(self, path: Path) -> None:
         """Lock at ``path`` (taken on enter)."""
         self.path = path
+        self._fd: int | None = None
 
     def __enter__(self) -> _BranchLock:
         """Take the lock, or fail naming the process that holds it."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-        except FileExistsError:
-            holder = self.path.read_text(encoding="utf-8").strip() if self.path.exists() else "?"
-            if holder.isdigit() and not _alive(int(holder)):
-                self.path.unlink(missing_ok=True)  # left by a killed run
-                return self.__enter__()
-            raise ReleaseError(
-                f"another release of this branch is running (process {holder}); "
-                "nothing was changed by this run"
-            ) from None
-        with os.fdopen(fd, "w") as handle:
-            handle.write(str(os.getpid()))
+        while True:
+            fd = os.open(self.path, os.O_CREAT | os.O_RDWR, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                holder = os.read(fd, 32).decode("ascii", "replace").strip() or "?"
+                os.close(fd)
+                raise ReleaseError(
+                    f"another release of this branch is running (process {holder}); "
+                    "nothing was changed by this run"
+                ) from None
+            try:
+                now = os.stat(self.path)
+                mine = os.fstat(fd)
+                same = (now.st_dev, now.st_ino) == (mine.st_dev, mine.st_ino)
+            except FileNotFoundError:
+                same = False
+            if same:
+                break
+            os.close(fd)  # removed by the run that held it: lock the new file
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode("ascii"))
+        self._fd = fd
         return self
 
     def __exit__(self, *exc: object) -> None:
-        """Release the lock."""
+        """Release the lock (the file is removed while still locked)."""
         self.path.unlink(missing_ok=True)
-
-
-def _alive(pid: int) -> bool:
-    """Whether a process exists."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
 
 
 def _digest(data: bytes) -> str:
