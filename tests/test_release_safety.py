@@ -197,3 +197,39 @@ def test_stale_lock_takeover_is_atomic(tmp_path):
                 worker.kill()
     assert [w.exitcode for w in workers] == [0] * contenders
     assert overlaps.value == 0, f"two processes held the lock at once in {overlaps.value} rounds"
+
+
+def test_lost_answer_to_an_asset_upload_checks_the_stored_asset(world):
+    """The asset is stored, the answer lost (502): the retry's 422 already_exists is checked."""
+    world["gh"].lose(1, kind="uploads")
+    result = release(world, "-b", "rel-v8r0", "--yes")
+    assert result.exit_code == 0, result.stderr
+    assert "422" not in result.stderr
+    (published,) = world["gh"].repo.releases.values()
+    assert not published.draft
+    assert sorted(a.name for a in published.assets) == [
+        "diracdemo-8.0.2-py3-none-any.whl", "diracdemo-8.0.2.tar.gz"
+    ]  # fmt: skip
+    assert world["gh"].counts()["faulted"] == 1
+
+
+def test_lost_answer_then_a_different_stored_asset_is_reported(world, monkeypatch):
+    """What the lost upload stored is not what was built: stop, replace nothing."""
+    from release_tool.forge.github import GitHubForge
+
+    real = GitHubForge.upload_asset
+
+    def someone_else_uploads_first(self, release, path, **kwargs):
+        other = world["tmp"] / "other" / Path(path).name
+        other.parent.mkdir(exist_ok=True)
+        other.write_bytes(b"a different file of another size")
+        real(self, release, other)
+        world["gh"].lose(1, kind="uploads")
+        return real(self, release, path, **kwargs)
+
+    monkeypatch.setattr(GitHubForge, "upload_asset", someone_else_uploads_first)
+    result = release(world, "-b", "rel-v8r0", "--yes")
+    assert result.exit_code == 1
+    other_size = len(b"a different file of another size")
+    assert f"holds an asset diracdemo-8.0.2.tar.gz of {other_size} bytes" in result.stderr
+    assert "nothing was replaced" in result.stderr and "422" not in result.stderr
