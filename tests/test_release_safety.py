@@ -233,3 +233,45 @@ def test_lost_answer_then_a_different_stored_asset_is_reported(world, monkeypatc
     other_size = len(b"a different file of another size")
     assert f"holds an asset diracdemo-8.0.2.tar.gz of {other_size} bytes" in result.stderr
     assert "nothing was replaced" in result.stderr and "422" not in result.stderr
+
+
+def test_a_push_refused_by_a_hook_says_why(world):
+    hook = world["origin"] / "hooks" / "pre-receive"
+    hook.write_text(
+        "#!/bin/sh\necho 'release freeze: no pushes to rel-v8r0 until Monday' >&2\nexit 1\n"
+    )
+    hook.chmod(0o755)
+    before_head = git(world["repo"], "rev-parse", "HEAD")
+    result = release(world, "-b", "rel-v8r0", "--yes")
+    assert result.exit_code == 1
+    error = result.stderr.splitlines()[-1]
+    assert "rel-v8r0 [remote rejected] (pre-receive hook declined)" in error
+    assert "the remote said: release freeze: no pushes to rel-v8r0 until Monday" in error
+    assert "(Done)" not in error and "fix what the remote refused" in error
+    assert git(world["repo"], "rev-parse", "HEAD") == before_head  # the local release undone
+    assert world["gh"].repo.releases == {}
+
+
+@pytest.mark.parametrize(
+    ("stdout", "stderr", "expected"),
+    [
+        ("To ../origin.git\n!\trefs/heads/main:refs/heads/main\t[remote rejected] (pre-receive "
+         "hook declined)\n!\trefs/tags/v1:refs/tags/v1\t[remote rejected] (pre-receive hook "
+         "declined)\nDone\n",
+         "remote: frozen \x1b[31mtoday\x1b[0m        \nerror: failed to push some refs to 'o'\n",
+         "main [remote rejected] (pre-receive hook declined), refs/tags/v1 [remote rejected] "
+         "(pre-receive hook declined); the remote said: frozen today"),
+        ("To ../origin.git\n!\trefs/heads/main:refs/heads/main\t[rejected] (fetch first)\n"
+         "!\trefs/tags/v1:refs/tags/v1\t[rejected] (atomic push failed)\nDone\n",
+         "error: atomic push failed for ref refs/heads/main. status: 5\n",
+         "main [rejected] (fetch first)"),
+        ("", "fatal: '../gone.git' does not appear to be a git repository\n"
+             "error: failed to push some refs to 'o'\n",
+         "the remote said: fatal: '../gone.git' does not appear to be a git repository"),
+        ("Done\n", "", "git push failed without a reason"),
+    ],
+)  # fmt: skip
+def test_push_refusal_reasons(stdout, stderr, expected):
+    from release_tool.history.gitrepo import push_refusal
+
+    assert push_refusal(stdout, stderr) == expected

@@ -528,11 +528,14 @@ class Releaser:
             journal.record("push", commit=commit)
             return
         self._undo_local(journal)
+        behind = any(why in message for why in ("fetch first", "non-fast-forward"))
         raise ReleaseError(
             f"{self.repo.remote} refused the push of {journal.branch} and {journal.tag} "
-            f"({_last_line(message)}); nothing was published and the local release commit "
+            f"({message}); nothing was published and the local release commit "
             "and tag were undone",
-            hint=f"update {journal.branch} ('git pull --ff-only') and run the release again",
+            hint=f"update {journal.branch} ('git pull --ff-only') and run the release again"
+            if behind
+            else "fix what the remote refused, then run the release again",
         )
 
     def _undo_local(self, journal: Journal) -> None:
