@@ -144,3 +144,16 @@ def test_upload_fails_when_the_index_serves_another_digest(artifacts):
         pytest.raises(UploadError, match="has sha256 000000000000"),
     ):
         upload(artifacts, url, username="u", password="p", sleep=lambda s: None)
+
+
+def test_anonymous_upload_refused_says_which_credentials(artifacts, monkeypatch):
+    """No credentials: the upload is anonymous; an index that wants some says so in one line."""
+    monkeypatch.delenv("TWINE_USERNAME", raising=False)
+    monkeypatch.delenv("TWINE_PASSWORD", raising=False)
+    with (
+        http_server(lambda h: (404, {}, b""), post=lambda h: (403, {}, b"Forbidden")) as url,
+        pytest.raises(UploadError, match="403") as failure,
+    ):
+        upload(artifacts, url, retries=0, sleep=lambda s: None)
+    assert "set TWINE_USERNAME and TWINE_PASSWORD" in str(failure.value)
+    assert "Credential not found" not in str(failure.value)

@@ -148,7 +148,8 @@ def upload(
     for indexes whose pages lag behind an upload).
 
     Credentials: arguments, else ``TWINE_USERNAME``/``TWINE_PASSWORD``, else
-    none (trusted publishing in CI needs none here).
+    none: the upload is then anonymous, which an index without
+    authentication (``pypi-server -a . -P .``) accepts and PyPI refuses.
     """
     simple_url = simple_url or simple_url_for(url)
     username = username or os.environ.get("TWINE_USERNAME")
@@ -162,6 +163,9 @@ def upload(
         env["TWINE_USERNAME"] = username
     if password:
         env["TWINE_PASSWORD"] = password
+    anonymous = not username and not password
+    if anonymous:  # twine would stop asking for a user name: send empty credentials instead
+        env.update(TWINE_USERNAME="", TWINE_PASSWORD="")
     for attempt in range(retries + 1):
         # What the index has is read again before each attempt: a failed upload
         # may still have stored some of the files.
@@ -184,8 +188,12 @@ def upload(
             log.warning("the index failed (%s); retrying in %.0fs", reason, delay)
             sleep(delay)
             continue
+        refused = anonymous and re.search(r"\b40[13]\b", reason)
         raise UploadError(
-            f"uploading to {url} failed: {reason}", hint="run the release again with --resume"
+            f"uploading to {url} failed: {reason}",
+            hint="set TWINE_USERNAME and TWINE_PASSWORD, then run the release again with --resume"
+            if refused
+            else "run the release again with --resume",
         )
     result = {"uploaded": uploaded, "skipped": sorted(set(skipped))}
     if noop:
