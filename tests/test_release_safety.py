@@ -28,7 +28,7 @@ def test_rerun_of_a_complete_release_reports_it_done(world):
     assert again.stdout.strip() == "v8.0.2 is already released from rel-v8r0: nothing to do"
     assert state(world) == after  # no v8.0.3: no commit, tag, release or upload
     assert world["calls"]["upload"] == 1
-    for extra in (["--dry-run"], []):  # planning, and the confirmation path, say so too
+    for extra in (["--dry-run"], [], ["--resume"]):  # planning, confirming, resuming: done
         shown = release(world, "-b", "rel-v8r0", *extra)
         assert shown.exit_code == 0, shown.stderr
         assert "v8.0.2 is already released from rel-v8r0: nothing to do" in shown.stdout
@@ -275,3 +275,27 @@ def test_push_refusal_reasons(stdout, stderr, expected):
     from release_tool.history.gitrepo import push_refusal
 
     assert push_refusal(stdout, stderr) == expected
+
+
+def test_an_interrupted_later_release_is_resumed_not_reported_done(world, monkeypatch):
+    """v8.0.2 is complete; v8.0.3 (--allow-empty) stops after preflight: resume, not 'done'."""
+    assert release(world, "-b", "rel-v8r0", "--yes").exit_code == 0
+    same_head = release(world, "-b", "rel-v8r0", "--yes", "--allow-empty")
+    assert "v8.0.2 is already released" in same_head.stdout  # --allow-empty is no retry switch
+    repo = world["repo"]
+    (repo / "CONTRIBUTING.md").write_text("a direct commit, not a PR\n")
+    git(repo, "add", "CONTRIBUTING.md")
+    git(repo, "commit", "--quiet", "-m", "direct commit")
+    git(repo, "push", "--quiet", "origin", "rel-v8r0")
+
+    def crash(self, done):
+        if done == "preflight":
+            raise ReleaseToolError("stop")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Releaser, "_checkpoint", crash)
+        assert release(world, "-b", "rel-v8r0", "--yes", "--allow-empty").exit_code == 1
+    plain = release(world, "-b", "rel-v8r0", "--yes")
+    assert plain.exit_code == 1 and "v8.0.3" in plain.stderr and "--resume" in plain.stderr
+    resumed = release(world, "-b", "rel-v8r0", "--resume")
+    assert resumed.exit_code == 0 and resumed.stdout.strip() == "released v8.0.3 from rel-v8r0"

@@ -174,18 +174,17 @@ class Releaser:
         A rerun of the command that just released (a CI retry) says so and
         publishes nothing. None when there is something to release or resume.
         """
-        if self.options.resume or self.options.version:
-            return None
+        if self.options.version:
+            return None  # the journal of that version's tag answers (see run)
         directory = Journal.location(self.repo.git_dir, "x").parent
         if not directory.is_dir() or self.repo.current_branch() != self.options.branch:
             return None
+        journals = [Journal.load(path) for path in sorted(directory.glob("*.json"))]
+        mine = [j for j in journals if j is not None and j.branch == self.options.branch]
+        if any(not j.complete for j in mine):
+            return None  # an interrupted release: resume it, never report it done
         head = self.repo.head_commit()
-        for path in sorted(directory.glob("*.json")):
-            journal = Journal.load(path)
-            if journal is None or journal.branch != self.options.branch:
-                continue
-            if not journal.complete:
-                return None  # an interrupted release: resume it, never report it done
+        for journal in mine:
             if journal.steps.get("tag", {}).get("commit") == head:
                 return f"{journal.tag} is already released from {journal.branch}: nothing to do"
         return None
