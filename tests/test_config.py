@@ -32,7 +32,7 @@ DIRAC_DEFAULTS = {
     "open_series_with": "alpha",
     "tag_prefix": "v",
     "remote": "origin",
-    "cumulative": False,
+    "cumulative": None,
     "allow_epochs": False,
     "allow_post_releases": False,
     "lines": {},
@@ -43,6 +43,7 @@ DIRAC_DEFAULTS = {
     "require_ci": False,
     "index_url": "https://upload.pypi.org/legacy/",
     "build_isolation": True,
+    "twine_check": "errors",
     "notes": dataclasses.asdict(NotesConfig()),
 }
 
@@ -140,6 +141,9 @@ def test_release_branch_custom_pattern():
         ("lines", {"rel-v8r0": {"scheme": "pep440"}}, {"rel-v8r0": LineConfig(scheme="pep440")}),
         ("lines", {"rel-v8r0": {"cumulative": False}}, {"rel-v8r0": LineConfig(cumulative=False)}),
         ("lines", {"rel-v8r0": {}}, {"rel-v8r0": LineConfig()}),
+        ("lines", {"rel-v7r3": {"dual_tags": True}}, {"rel-v7r3": LineConfig(dual_tags=True)}),
+        ("twine_check", "strict", "strict"),
+        ("twine_check", "errors", "errors"),
     ],
 )
 def test_each_key_is_parsed(key, value, expected):
@@ -225,6 +229,8 @@ def test_unknown_key_after_good_ones():
         ("cumulative", "yes", "true or false"),
         ("cumulative", 1, "true or false"),
         ("cumulative", 0, "true or false"),
+        ("twine_check", "off", "one of errors, strict"),
+        ("twine_check", True, "one of errors, strict"),
     ],
 )
 def test_wrong_types_name_the_key(key, value, fragment):
@@ -245,6 +251,7 @@ def test_wrong_types_name_the_key(key, value, fragment):
         ({"rel-v7r3": {"scheme": 1}}, "lines.rel-v7r3.scheme", "one of pep440, legacy"),
         ({"rel-v7r3": {"cumulative": "yes"}}, "lines.rel-v7r3.cumulative", "true or false"),
         ({"rel-v7r3": {"bogus": 1}}, "lines.rel-v7r3.bogus", "unknown configuration key"),
+        ({"rel-v7r3": {"dual_tags": "yes"}}, "lines.rel-v7r3.dual_tags", "true or false"),
         ({"rel-v7r3": {"scheme": "legacy", "cumulative": 1}}, "lines.rel-v7r3.cumulative", ""),
         ({"rel-v7r3": "legacy"}, "lines.rel-v7r3", "must be a table"),
         ({"rel-v8r0": {}, "rel-v7r3": []}, "lines.rel-v7r3", "must be a table"),
@@ -276,13 +283,13 @@ def test_section_name():
 @pytest.mark.parametrize(
     ("table", "branch", "expected"),
     [
-        ({}, "rel-v7r3", False),
+        ({}, "rel-v7r3", None),
         ({"cumulative": True}, "rel-v7r3", True),
         ({"cumulative": True, "lines": {"rel-v7r3": {"cumulative": False}}}, "rel-v7r3", False),
         ({"lines": {"rel-v7r3": {"cumulative": True}}}, "rel-v7r3", True),
-        ({"lines": {"rel-v7r3": {"cumulative": True}}}, "rel-v8r0", False),
+        ({"lines": {"rel-v7r3": {"cumulative": True}}}, "rel-v8r0", None),
         ({"cumulative": True, "lines": {"rel-v7r3": {"scheme": "legacy"}}}, "rel-v7r3", True),
-        ({"lines": {"rel-v7r3": {"scheme": "legacy"}}}, "rel-v7r3", False),
+        ({"lines": {"rel-v7r3": {"scheme": "legacy"}}}, "rel-v7r3", None),
     ],
 )
 def test_is_cumulative(table, branch, expected):

@@ -45,7 +45,8 @@ def test_ci_retry_without_the_journal_publishes_nothing(world):
     assert retry.exit_code == 1
     assert "nothing to release on rel-v8r0 since v8.0.2" in retry.stderr
     assert "--allow-empty" in retry.stderr and "--resume --version v8.0.2" in retry.stderr
-    assert retry.stderr.count("\n") == 1
+    assert retry.stderr.count("error:") == 1
+    assert "nothing to release" in retry.stderr.splitlines()[-1]
     assert state(world) == after
 
 
@@ -299,3 +300,18 @@ def test_an_interrupted_later_release_is_resumed_not_reported_done(world, monkey
     assert plain.exit_code == 1 and "v8.0.3" in plain.stderr and "--resume" in plain.stderr
     resumed = release(world, "-b", "rel-v8r0", "--resume")
     assert resumed.exit_code == 0 and resumed.stdout.strip() == "released v8.0.3 from rel-v8r0"
+
+
+def test_rerun_of_a_parked_release_publishes_nothing(world):
+    """Released with --no-publish: the same command again is done; without it, how to publish."""
+    assert release(world, "-b", "rel-v8r0", "--no-publish", "--yes").exit_code == 0
+    after = state(world)
+    again = release(world, "-b", "rel-v8r0", "--no-publish", "--yes")
+    assert again.exit_code == 0, again.stderr
+    assert "v8.0.2 already pushed from rel-v8r0, not published (--no-publish)" in again.stdout
+    publish = release(world, "-b", "rel-v8r0", "--yes")
+    assert publish.exit_code == 1 and "v8.0.2 pushed from rel-v8r0 but not published" in (
+        publish.stderr
+    )
+    assert "--resume --publish --version 8.0.2" in publish.stderr
+    assert state(world) == after and world["gh"].repo.releases == {}

@@ -9,13 +9,14 @@ from ..release.steps import ReleaseOptions, Releaser
 from . import pass_settings
 
 
-def default_builder(root, outdir, *, source_date_epoch, expected_version, isolation):
+def default_builder(root, outdir, *, source_date_epoch, expected_version, isolation,
+                    twine_check="errors"):  # fmt: skip
     """Build sdist and wheel with :mod:`release_tool.release.artifacts`."""
     from ..release.artifacts import build_artifacts
 
     return build_artifacts(
         root, outdir, source_date_epoch=source_date_epoch,
-        expected_version=expected_version, isolation=isolation,
+        expected_version=expected_version, isolation=isolation, twine_check=twine_check,
     )  # fmt: skip
 
 
@@ -36,10 +37,26 @@ def default_uploader(paths, url):
     help="The release line to release (repeatable: each line is independent).",
 )
 @click.option("--version", "version", help="The version (default: the line's next version).")
-@click.option("--dry-run", is_flag=True, help="Print the plan; change nothing.")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Run the checks of the real run (preflight, journal) and print the plan or the steps "
+    "left; change nothing.",
+)
 @click.option("--resume", is_flag=True, help="Continue an interrupted release.")
 @click.option("--no-push", is_flag=True, help="Stop after the local commit, tag and build.")
-@click.option("--no-publish", is_flag=True, help="Push, but create no GitHub release or upload.")
+@click.option(
+    "--no-publish",
+    is_flag=True,
+    help="Push, but defer the GitHub release and upload (the line is not blocked; "
+    "'--resume --publish' publishes later).",
+)
+@click.option(
+    "--publish",
+    "resume_publish",
+    is_flag=True,
+    help="With --resume: publish a release made with --no-publish.",
+)
 @click.option("--index", "index_url", help="Package index upload URL (default: from config).")
 @click.option("--replace-assets", is_flag=True, help="Replace differing GitHub release assets.")
 @click.option(
@@ -55,18 +72,29 @@ def default_uploader(paths, url):
 )
 @click.option("--keep-sandbox", is_flag=True, help="With --rehearse: keep the sandbox.")
 @click.option(
+    "--allow-unnoted",
+    is_flag=True,
+    help="Release although PRs of the range have no notes, or the notes are empty.",
+)
+@click.option(
     "--allow-empty",
     is_flag=True,
     help="Release even when no PR was merged since the line's latest release.",
 )
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
 @pass_settings
-def release_command(settings, branches, version, dry_run, resume, no_push, no_publish, index_url,
-                    replace_assets, no_upload, rehearse, keep_sandbox, yes,
-                    allow_empty) -> None:  # fmt: skip
+def release_command(settings, branches, version, dry_run, resume, no_push, no_publish,
+                    resume_publish, index_url, replace_assets, no_upload, rehearse, keep_sandbox,
+                    allow_unnoted, allow_empty,
+                    yes) -> None:  # fmt: skip
     """Cut a release: notes commit, tag, build, push, GitHub release, index upload."""
     if version and len(branches) > 1:
         raise InputError("--version applies to one --branch only")
+    if resume_publish and (not resume or no_publish or no_push):
+        raise InputError(
+            "--publish finishes a release made with --no-publish: use it with --resume "
+            "(and without --no-publish or --no-push)"
+        )
     progress = lambda message: click.echo(f"release-tool: {message}", err=True)  # noqa: E731
     if rehearse:
         for branch in branches:
@@ -79,6 +107,7 @@ def release_command(settings, branches, version, dry_run, resume, no_push, no_pu
     try:
         _release_each(settings, branches, version, dry_run, resume, no_push, no_publish,
                       index_url, replace_assets, no_upload, yes, progress, outcomes,
+                      resume_publish=resume_publish, allow_unnoted=allow_unnoted,
                       allow_empty=allow_empty)  # fmt: skip
     finally:
         if original is not None and settings.repo.current_branch() != original:
@@ -102,6 +131,7 @@ def rehearse_release(settings, branch, version, progress, keep, *, allow_empty=F
                          github_repo=sandbox["github_repo"], token=sandbox["token"],
                          cache_dir=sandbox["repo"] / ".git" / "release-tool")  # fmt: skip
         options = ReleaseOptions(branch=line, version=version, index_url=sandbox["index_url"],
+                                 allow_unnoted=True,  # the emulator has no PR bodies
                                  allow_empty=allow_empty)  # fmt: skip
 
         def uploader(paths, url):  # the sandbox index takes any credentials
@@ -117,13 +147,15 @@ def rehearse_release(settings, branch, version, progress, keep, *, allow_empty=F
 
 def _release_each(settings, branches, version, dry_run, resume, no_push, no_publish, index_url,
                   replace_assets, no_upload, yes, progress, outcomes, *,
+                  resume_publish=False, allow_unnoted=False,
                   allow_empty=False) -> None:  # fmt: skip
     """Release each line in turn; with several lines, check each out (a clean tree only)."""
     for branch in branches:
         options = ReleaseOptions(
             branch=branch, version=version, dry_run=dry_run, resume=resume, push=not no_push,
             publish=not no_publish, index_url=index_url, replace_assets=replace_assets,
-            upload=not no_upload, allow_empty=allow_empty,
+            upload=not no_upload, resume_publish=resume_publish, allow_unnoted=allow_unnoted,
+            allow_empty=allow_empty,
         )  # fmt: skip
         releaser = Releaser(settings, options, builder=default_builder,
                             uploader=default_uploader, progress=progress)  # fmt: skip
@@ -138,8 +170,10 @@ def _release_each(settings, branches, version, dry_run, resume, no_push, no_publ
                 outcomes.append((branch, done, True))
                 continue
             if dry_run:
-                click.echo(releaser.plan().describe())
-                outcomes.append((branch, "planned (dry run): nothing was changed", True))
+                click.echo(releaser.preview())
+                refusal = releaser.dry_run_refusal
+                refused = f"; the release would be refused: {refusal}" if refusal else ""
+                outcomes.append((branch, f"planned (dry run): nothing was changed{refused}", True))
                 continue
             if not yes and not resume:
                 plan = releaser.plan()

@@ -13,6 +13,7 @@ Zero configuration describes a DIRAC-style repository: release branches
     tag_prefix = "v"
     remote = "origin"
     cumulative = false          # -preN and X.Y.0 list everything since the previous series
+                                # (default: only for legacy vXrY-preN and vXrY releases)
     allow_epochs = false        # release versions with an epoch (1!8.0.2)
     allow_post_releases = false # release .postN versions (8.0.2.post1)
 
@@ -23,6 +24,7 @@ Zero configuration describes a DIRAC-style repository: release branches
     require_ci = false          # the branch head's combined CI status must be green
     index_url = "https://upload.pypi.org/legacy/"
     build_isolation = true
+    twine_check = "errors"      # "strict": twine's warnings fail the build step too
     templates = "release-templates"   # overrides of dirac.j2, markdown.j2, rst.j2
 
     [tool.release-tool.notes]          # see release_tool.notes.config
@@ -31,6 +33,7 @@ Zero configuration describes a DIRAC-style repository: release branches
     [tool.release-tool.lines."rel-v7r3"]
     scheme = "legacy"
     cumulative = true
+    dual_tags = true            # tag vXrYpZ and vX.Y.Z (default: as the line's latest release)
 
 Unknown keys and wrong types are errors that name the key.
 """
@@ -54,6 +57,8 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
 SECTION = "tool.release-tool"
+#: The values of ``twine_check``.
+TWINE_CHECKS = ("errors", "strict")
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,8 @@ class LineConfig:
 
     scheme: str | None = None
     cumulative: bool | None = None
+    #: Tag each release twice (``v7r3p39`` and ``v7.3.39``); None: as the line's latest release.
+    dual_tags: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -74,7 +81,7 @@ class Config:
     open_series_with: str = "alpha"
     tag_prefix: str = "v"
     remote: str = "origin"
-    cumulative: bool = False
+    cumulative: bool | None = None
     allow_epochs: bool = False
     allow_post_releases: bool = False
     lines: dict[str, LineConfig] = field(default_factory=dict)
@@ -86,10 +93,17 @@ class Config:
     require_ci: bool = False
     index_url: str = "https://upload.pypi.org/legacy/"
     build_isolation: bool = True
+    #: ``"errors"``: twine check's errors fail the build step, its warnings are printed;
+    #: ``"strict"``: warnings fail it too (``twine check --strict``).
+    twine_check: str = "errors"
     notes: NotesConfig = field(default_factory=NotesConfig)
 
-    def is_cumulative(self, branch: str) -> bool:
-        """Whether the line on ``branch`` writes cumulative notes (``-preN`` and ``X.Y.0``)."""
+    def is_cumulative(self, branch: str) -> bool | None:
+        """Whether the line on ``branch`` writes cumulative notes (``-preN`` and ``X.Y.0``).
+
+        None when not configured: legacy releases (``vXrY-preN``, ``vXrY``) are
+        cumulative, PEP 440 ones are not (see the history's discovery).
+        """
         line = self.lines.get(branch)
         if line is not None and line.cumulative is not None:
             return line.cumulative
@@ -194,7 +208,7 @@ def _parse_lines(value: Any) -> dict[str, LineConfig]:
         if not isinstance(table, dict):
             raise ConfigError(f"{_key(where)} must be a table")
         for key in table:
-            if key not in {"scheme", "cumulative"}:
+            if key not in {"scheme", "cumulative", "dual_tags"}:
                 raise ConfigError(f"unknown configuration key {_key(where + '.' + key)}")
         scheme = table.get("scheme")
         if scheme is not None:
@@ -202,7 +216,10 @@ def _parse_lines(value: Any) -> dict[str, LineConfig]:
         cumulative = table.get("cumulative")
         if cumulative is not None:
             _expect_bool(f"{where}.cumulative", cumulative)
-        lines[branch] = LineConfig(scheme=scheme, cumulative=cumulative)
+        dual_tags = table.get("dual_tags")
+        if dual_tags is not None:
+            _expect_bool(f"{where}.dual_tags", dual_tags)
+        lines[branch] = LineConfig(scheme=scheme, cumulative=cumulative, dual_tags=dual_tags)
     return lines
 
 
@@ -223,6 +240,7 @@ _PARSERS = {
     "require_ci": _expect_bool,
     "index_url": _expect_str,
     "build_isolation": _expect_bool,
+    "twine_check": lambda n, v: _expect_choice(n, v, TWINE_CHECKS),
     "notes": lambda n, v: notes_config_from_mapping(v, prefix=_key("notes")),
     "templates": lambda n, v: Path(_expect_str(n, v)),
     "lines": lambda n, v: _parse_lines(v),

@@ -242,3 +242,31 @@ def check_version(
             f"{version} is not greater than {higher.name}, already released on {line.branch}"
         )
     return problems
+
+
+def dual_tagged(
+    line: ReleaseLine, reachable: list[Tag], all_tags: list[Tag], config: Config
+) -> bool:
+    """Whether the line tags each release twice, legacy and PEP 440 (``v7r3p38=v7.3.38``).
+
+    The line's ``dual_tags`` setting when given; else whether its latest
+    release carries a tag in each scheme.
+    """
+    configured = config.lines.get(line.branch)
+    if configured is not None and configured.dual_tags is not None:
+        return configured.dual_tags
+    base = latest_release(releases_on_line(line, reachable))
+    if base is None:
+        return False
+    return {t.version.scheme for t in all_tags if t.version == base.version} == {LEGACY, PEP440}
+
+
+def release_tags(version: Version, dual: bool, config: Config) -> list[str]:
+    """The tag names of a release: one, or legacy then PEP 440 on a dual-tagged line.
+
+    A version with no legacy form (``8.0.0b1``) gets its PEP 440 tag only.
+    """
+    if dual and version.legacy is not None:
+        return [version.in_scheme(LEGACY).tag(config.tag_prefix),
+                version.in_scheme(PEP440).tag(config.tag_prefix)]  # fmt: skip
+    return [version.tag(config.tag_prefix)]

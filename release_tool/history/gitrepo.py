@@ -222,11 +222,12 @@ class GitRepo:
         """Move the checked-out branch and work tree back to ``commit`` (undo a local commit)."""
         self.run("reset", "--quiet", "--hard", commit)
 
-    def push_atomic(self, branch: str, tag: str) -> tuple[bool, str]:
-        """Push branch and tag together (``--atomic``); ``(ok, git's message)``."""
+    def push_atomic(self, branch: str, *tags: str) -> tuple[bool, str]:
+        """Push branch and tags together (``--atomic``); ``(ok, git's message)``."""
         result = proc.run(
             ["git", "push", "--atomic", "--porcelain", "--", self.remote,
-             f"refs/heads/{branch}:refs/heads/{branch}", f"refs/tags/{tag}:refs/tags/{tag}"],
+             f"refs/heads/{branch}:refs/heads/{branch}",
+             *(f"refs/tags/{tag}:refs/tags/{tag}" for tag in tags)],
             cwd=self.root, check=False,
         )  # fmt: skip
         if result.returncode == 0:

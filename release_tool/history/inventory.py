@@ -16,10 +16,12 @@ from ..core.config import Config
 from ..core.lines import (
     ReleaseLine,
     check_version,
+    dual_tagged,
     find_lines,
     latest_release,
     line_for,
     next_version,
+    release_tags,
     releases_on_line,
 )
 from ..core.tags import AuditReport, Tag, audit, split_tags
@@ -93,6 +95,12 @@ class Inventory:
         """The rules ``version`` breaks on the line of branch ``name`` (empty: allowed)."""
         line, branch = self.line(name)
         return check_version(version, line, self.reachable(branch), self.tags, self.config)
+
+    def release_tags(self, version: Version, name: str) -> list[str]:
+        """The tags of a release of ``version`` from ``name`` (two on a dual-tagged line)."""
+        line, branch = self.line(name)
+        dual = dual_tagged(line, self.reachable(branch), self.tags, self.config)
+        return release_tags(version, dual, self.config)
 
     def status(self, line: ReleaseLine) -> LineStatus:
         """Latest release and next version of one line."""

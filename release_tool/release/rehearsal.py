@@ -152,6 +152,7 @@ def rehearse(
         with GitHubEmulator.from_repo(clone, prs_file=prs_file, name=SLUG) as gh, \
                 local_index(work / "index") as index_url:  # fmt: skip
             say(f"GitHub emulator at {gh.base_url}; package index at {index_url}")
+            tags_before = set(proc.run(["git", "tag"], cwd=remote, env=env).stdout.split())
             outcome = run_release(
                 {"repo": clone, "github_url": gh.base_url, "github_repo": SLUG,
                  "token": "rehearsal-token", "index_url": index_url}, branch,
@@ -159,6 +160,8 @@ def rehearse(
             tag_release = next(iter(gh.repo.releases.values()), None)
             published = sorted(p.name for p in (work / "index").iterdir())
             say(outcome)
+            pushed = set(proc.run(["git", "tag"], cwd=remote, env=env).stdout.split())
+            say(f"tags pushed: {', '.join(sorted(pushed - tags_before)) or 'none'}")
             say(f"GitHub release: {tag_release.tag_name if tag_release else 'none'}; "
                 f"index: {', '.join(published) or 'nothing'}")  # fmt: skip
             if not published:

@@ -7,9 +7,18 @@ upload; rerunning a complete release says so and changes nothing. Nothing
 already published is ever deleted or overwritten: no ``tag -f``, no force
 push, no asset replaced unless asked.
 
-The plan (:meth:`Releaser.plan`) reads only: ``--dry-run`` prints it and
-stops, leaving the repository, the remote, the forge and the index as they
-were.
+The plan (:meth:`Releaser.plan`) reads only: ``--dry-run``
+(:meth:`Releaser.preview`) runs the same preflight and journal checks as
+the real run, prints the plan or the steps left, and stops, leaving the
+repository, the remote, the forge and the index as they were.
+
+A line whose releases are dual-tagged (``v7r3p38`` and ``v7.3.38``) gets
+both tags, pushed in one atomic push. The build runs before the push and
+must make files of the release's version; when it does not, the cause is
+named (no PEP 440 tag for setuptools_scm, a version file not updated) and
+the local release commit and tags are undone. ``--no-publish`` defers the
+forge and index steps (the journal records it): the line is not blocked,
+and ``--resume --publish`` publishes later.
 """
 
 from __future__ import annotations
@@ -22,13 +31,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..core.versions import Version, parse
+from ..core.versions import LEGACY, PEP440, Version, parse, try_parse
 from ..errors import ConfigError, InputError, PolicyError, ReleaseToolError
 from ..forge.base import Forge, ForgeError
 from ..history.discovery import Discovery, PrList
 from ..notes import render
-from ..notes.build import notes_for, write_section
+from ..notes.build import build_notes, write_section
 from ..notes.write import prepend_release
+from .artifacts import VersionMismatch
+from .buildversion import explain_mismatch, version_source
 from .journal import STEPS, Journal
 from .versionfiles import set_version
 
@@ -55,7 +66,14 @@ class ReleaseOptions:
     index_url: str | None = None
     replace_assets: bool = False
     upload: bool = True
+    #: ``--resume --publish``: publish a release made with ``--no-publish``.
+    resume_publish: bool = False
+    allow_unnoted: bool = False
     allow_empty: bool = False
+
+
+#: How to get PR bodies read by ``release``.
+FETCH_HINT = "set GITHUB_TOKEN (or --token-file) so that release reads them from GitHub"
 
 
 @dataclass
@@ -72,6 +90,9 @@ class Plan:
     notes_markdown: str
     files: list[str]
     actions: list[str] = field(default_factory=list)
+    refusal: str | None = None  # why the notes must not be committed (``--allow-unnoted``)
+    #: Every tag of the release, ``tag`` first (two on a dual-tagged line).
+    tags: list[str] = field(default_factory=list)
 
     def describe(self) -> str:
         """The plan for a person (``--dry-run``)."""
@@ -84,6 +105,8 @@ class Plan:
             "notes:",
             *(f"  | {line}" for line in self.notes_text.rstrip("\n").splitlines()),
         ]
+        if self.refusal:
+            lines.append(f"refused: {self.refusal} (--allow-unnoted releases anyway)")
         return "\n".join(lines)
 
 
@@ -109,6 +132,7 @@ class Releaser:
         self._forge_factory = forge
         self._builder = builder
         self._uploader = uploader
+        self.dry_run_refusal: str | None = None  # set by plan(): what a real run would refuse
         self.journal: Journal | None = None
 
     # -- planning -----------------------------------------------------------------
@@ -148,16 +172,18 @@ class Releaser:
         problems = inventory.check(version, branch)
         if problems:
             raise PolicyError("; ".join(problems))
-        tag = version.tag(self.config.tag_prefix)
-        if self.repo.remote_tag(tag) is not None:
-            raise PolicyError(f"tag {tag} already exists on {self.repo.remote}")
+        version, tags = self._version_tags(version, branch)
+        tag = tags[0]
+        for name in tags:
+            if self.repo.remote_tag(name) is not None:
+                raise PolicyError(f"tag {name} already exists on {self.repo.remote}")
         if self.config.require_ci:
             state = self.forge().combined_status(head)
             if state != "success":
                 raise PolicyError(
                     f"the CI status of {branch} ({head[:10]}) is {state}, not success"
                 )
-        plan = self._compute(branch, version, tag, head)
+        plan = self._compute(branch, version, tag, head, tags)
         if not plan.prs.prs and not self.options.allow_empty:
             since = plan.since or "its start"
             raise PolicyError(
@@ -166,6 +192,13 @@ class Releaser:
                 + (f"; to finish publishing {plan.since}, --resume --version {plan.since}"
                    if plan.since else ""),
             )  # fmt: skip
+        if plan.refusal and not self.options.allow_unnoted and not self.options.dry_run:
+            raise PolicyError(
+                plan.refusal,
+                hint=f"see 'release-tool notes --branch {branch} --review'; add the notes, "
+                "or release anyway with --allow-unnoted",
+            )
+        self.dry_run_refusal = plan.refusal
         return plan
 
     def already_released(self) -> str | None:
@@ -174,22 +207,42 @@ class Releaser:
         A rerun of the command that just released (a CI retry) says so and
         publishes nothing. None when there is something to release or resume.
         """
-        if self.options.version:
+        if self.options.version or self.options.resume_publish:
             return None  # the journal of that version's tag answers (see run)
         directory = Journal.location(self.repo.git_dir, "x").parent
         if not directory.is_dir() or self.repo.current_branch() != self.options.branch:
             return None
         journals = [Journal.load(path) for path in sorted(directory.glob("*.json"))]
         mine = [j for j in journals if j is not None and j.branch == self.options.branch]
-        if any(not j.complete for j in mine):
+        if any(not j.complete and not j.parked for j in mine):
             return None  # an interrupted release: resume it, never report it done
         head = self.repo.head_commit()
         for journal in mine:
-            if journal.steps.get("tag", {}).get("commit") == head:
+            if journal.steps.get("tag", {}).get("commit") != head:
+                continue
+            if journal.complete:
                 return f"{journal.tag} is already released from {journal.branch}: nothing to do"
+            if not self.options.publish:  # the rerun of a --no-publish release
+                return (f"{_and(journal.tag_names)} already pushed from {journal.branch}, "
+                        "not published (--no-publish): nothing to do")  # fmt: skip
+            if self.options.resume:
+                return None  # the journal checks say how to publish it
+            raise ReleaseError(
+                f"{_and(journal.tag_names)} pushed from {journal.branch} but not published",
+                hint=f"publish it with '{self._publish_command(journal)}'",
+            )
         return None
 
-    def _compute(self, branch: str, version: Version, tag: str, head: str) -> Plan:
+    def _version_tags(self, version: Version, branch: str) -> tuple[Version, list[str]]:
+        """The version (legacy-first on a dual-tagged line) and every tag of its release."""
+        tags = self.settings.inventory.release_tags(version, branch)
+        if len(tags) > 1:
+            version = version.in_scheme(LEGACY)
+        return version, tags
+
+    def _compute(
+        self, branch: str, version: Version, tag: str, head: str, tags: list[str] | None = None
+    ) -> Plan:
         """The range, PRs and notes of the release (reads only)."""
         discovery = Discovery(self.settings.inventory, progress=self.progress)
         (result,) = discovery.answer([discovery.for_branch(branch)])
@@ -197,7 +250,10 @@ class Releaser:
             from ..commands.prs import fill_from_forge
 
             fill_from_forge(self.forge(), [result])
-        notes = notes_for(result, tag, self.config, self.repo.root)
+        built = build_notes(result, tag, self.config, self.repo.root)
+        for line in built.coverage.messages(FETCH_HINT):
+            self.progress(line)
+        notes = built.notes
         template_dir = self.config.notes.templates
         files = [self.config.notes_file, *self.config.version_files]
         actions = [
@@ -205,11 +261,12 @@ class Releaser:
             + (f" and {version.pep440} into {', '.join(self.config.version_files)}"
                if self.config.version_files else ""),
             f"commit: {self.config.commit_message.format(tag=tag, version=version.pep440)}",
-            f"annotated tag {tag}" + (" (signed)" if self.config.sign_tags else ""),
-            "build sdist and wheel, check their version and metadata",
+            _tag_action(tags or [tag]) + (" (signed)" if self.config.sign_tags else ""),
+            f"build sdist and wheel, check their version ({version.pep440}) and metadata",
         ]  # fmt: skip
         if self.options.push:
-            actions.append(f"push {branch} and {tag} to {self.repo.remote} (atomic)")
+            pushed = _and([branch, *(tags or [tag])])
+            actions.append(f"push {pushed} to {self.repo.remote} (atomic)")
         if self.options.publish:
             kind = "pre-release" if version.pep.is_prerelease else "release"
             actions.append(f"GitHub {kind} {tag}: draft, upload the artifacts, publish")
@@ -229,6 +286,8 @@ class Releaser:
             notes_markdown=render(notes, "markdown", template_dir=template_dir),
             files=files,
             actions=actions,
+            refusal=None if self.options.allow_unnoted else built.coverage.refusal(),
+            tags=list(tags or [tag]),
         )
 
     def _use_forge(self) -> bool:
@@ -252,18 +311,12 @@ class Releaser:
 
     def run(self) -> str:
         """Run (or resume) the release; a one-line summary of the outcome."""
-        existing = self._find_journal()
-        if existing is not None and existing.complete:
-            return f"{existing.tag} is already released from {existing.branch}: nothing to do"
+        existing, outcome = self._journal_checks()
+        if outcome is not None:
+            return outcome
         done = self.already_released() if existing is None else None
         if done is not None:
             return done
-        if existing is not None and not self.options.resume:
-            raise ReleaseError(
-                f"a release of {existing.tag} from {existing.branch} stopped before "
-                f"'{existing.next_step}'",
-                hint=f"run 'release-tool release --branch {existing.branch} --resume'",
-            )
         if self.options.resume and existing is None:
             existing = self._journal_from_remote()
         with self._lock():
@@ -271,7 +324,7 @@ class Releaser:
                 plan = self.plan()
                 journal = Journal(
                     Journal.location(self.repo.git_dir, plan.tag),
-                    plan.tag, plan.branch, plan.version.canonical,
+                    plan.tag, plan.branch, plan.version.canonical, tags=plan.tags,
                 )  # fmt: skip
                 self.journal = journal
                 journal.record("preflight", head=plan.head, since=plan.since,
@@ -283,18 +336,121 @@ class Releaser:
                 self._check_resumable(existing)
             return self._run_steps()
 
+    def preview(self) -> str:
+        """``--dry-run``: the checks of :meth:`run` (preflight and journal) and what it would do.
+
+        Changes nothing: no journal, no lock, no fetch.
+        """
+        existing, outcome = self._journal_checks()
+        if outcome is not None:
+            return outcome
+        if self.options.resume and existing is None:
+            version, tags, commit = self._remote_release()
+            left = self._steps_left(lambda step: step in ("preflight", "notes", "tag"))
+            return (
+                f"resume the release of {_and(tags)} from {self.repo.remote} "
+                f"(tag on {commit[:10]}; no local journal: it is rebuilt from the remote)\n"
+                f"steps left: {', '.join(left) or 'none'}"
+            )
+        if existing is None:
+            return self.plan().describe()
+        self._check_resumable(existing)
+        left = self._steps_left(existing.done)
+        return (
+            f"resume the release of {_and(existing.tag_names)} from {existing.branch} "
+            f"(stopped before '{existing.next_step}')\nsteps left: {', '.join(left) or 'none'}"
+        )
+
+    def _steps_left(self, done: Callable[[str], bool]) -> list[str]:
+        """The steps a run would do, in order, as :meth:`_run_steps` chooses them."""
+        left = []
+        for step in STEPS:
+            if done(step):
+                continue
+            if step == "push" and not self.options.push:
+                return [*left, "(stop: --no-push)"]
+            if step in ("forge", "index") and not self.options.publish:
+                return [*left, "(stop: --no-publish)"]
+            left.append(step)
+        return left
+
+    def _journal_checks(self) -> tuple[Journal | None, str | None]:
+        """``(journal to continue or None for a new release, outcome when nothing is to do)``.
+
+        Raises when an existing journal forbids this run (an interrupted
+        release without ``--resume``, a parked one without ``--publish``).
+        """
+        existing = self._find_journal()
+        if existing is not None and existing.complete:
+            return existing, (
+                f"{existing.tag} is already released from {existing.branch}: nothing to do"
+            )
+        if existing is not None and existing.parked and not self.options.resume_publish:
+            raise ReleaseError(
+                f"{_and(existing.tag_names)} "
+                f"{'is' if len(existing.tag_names) == 1 else 'are'} pushed but not published "
+                f"({existing.steps[existing.next_step]['deferred']})",
+                hint=f"publish it with '{self._publish_command(existing)}'",
+            )
+        if existing is not None and not self.options.resume:
+            raise ReleaseError(
+                f"a release of {existing.tag} from {existing.branch} stopped before "
+                f"'{existing.next_step}'",
+                hint=f"run 'release-tool release --branch {existing.branch} --resume'",
+            )
+        return existing, None
+
+    def _publish_command(self, journal: Journal) -> str:
+        """The command that publishes a parked release."""
+        version = parse(journal.version).pep440
+        return f"release-tool release -b {journal.branch} --resume --publish --version {version}"
+
     def _find_journal(self) -> Journal | None:
-        """The journal of this release: of ``--version``'s tag, or the branch's unfinished one."""
+        """The journal of this release.
+
+        With ``--version``: that release's (under any of its tag names).
+        Else the branch's interrupted release; with ``--resume --publish``
+        the branch's parked one (an InputError when there are several).
+        Parked releases do not block a new release of their line.
+        """
         if self.options.version:
-            tag = parse(self.options.version).tag(self.config.tag_prefix)
-            return Journal.load(Journal.location(self.repo.git_dir, tag))
+            version = parse(self.options.version)
+            names = [version.tag(self.config.tag_prefix)]
+            names += [v.tag(self.config.tag_prefix) for v in _other_forms(version)]
+            for name in names:
+                journal = Journal.load(Journal.location(self.repo.git_dir, name))
+                if journal is not None:
+                    return journal
+            return None
         directory = Journal.location(self.repo.git_dir, "x").parent
         if not directory.is_dir():
             return None
+        parked = []
         for path in sorted(directory.glob("*.json")):
             journal = Journal.load(path)
-            if journal and journal.branch == self.options.branch and not journal.complete:
+            if not journal or journal.branch != self.options.branch or journal.complete:
+                continue
+            if not journal.parked:
                 return journal
+            parked.append(journal)
+        if parked and self.options.resume and not self.options.resume_publish:
+            raise InputError(
+                f"no interrupted release of {self.options.branch}: the publishing of "
+                f"{', '.join(j.tag for j in parked)} was deferred (--no-publish)",
+                hint=f"publish it with '{self._publish_command(parked[0])}'",
+            )
+        if self.options.resume_publish:
+            if len(parked) > 1:
+                raise InputError(
+                    f"several releases of {self.options.branch} wait to be published "
+                    f"({', '.join(j.tag for j in parked)}): give --version"
+                )
+            if not parked:
+                raise InputError(
+                    f"no release of {self.options.branch} waits to be published here "
+                    "(--publish finishes a release made with --no-publish)"
+                )
+            return parked[0]
         return None
 
     def _journal_from_remote(self) -> Journal:
@@ -304,22 +460,13 @@ class Releaser:
         done, the build is redone from the tagged commit (reproducible), and
         the forge and index steps find what they already have.
         """
-        if not self.options.version:
-            raise InputError(
-                f"no interrupted release of {self.options.branch} here: give --version "
-                "to resume a release whose tag is already pushed"
-            )
-        tag = parse(self.options.version).tag(self.config.tag_prefix)
-        commit = self.repo.remote_tag(tag)
-        if commit is None:
-            raise InputError(f"nothing to resume: tag {tag} is neither here nor on the remote")
-        if self.repo.head_commit() != commit:
-            raise PolicyError(f"check out {tag} (git checkout {tag}) to resume its release")
-        if self.repo.local_tag(tag) is None:
-            self.repo.fetch(f"refs/tags/{tag}:refs/tags/{tag}")
-        version = parse(self.options.version)
+        version, tags, commit = self._remote_release()
+        for tag in tags:
+            if self.repo.local_tag(tag) is None:
+                self.repo.fetch(f"refs/tags/{tag}:refs/tags/{tag}")
+        tag = tags[0]
         journal = Journal(Journal.location(self.repo.git_dir, tag), tag, self.options.branch,
-                          version.canonical)  # fmt: skip
+                          version.canonical, tags=tags)  # fmt: skip
         journal.steps = {
             "preflight": {"head": commit, "from_remote": True},
             "notes": {"commit": commit},
@@ -328,10 +475,44 @@ class Releaser:
         journal.save()
         return journal
 
+    def _remote_release(self) -> tuple[Version, list[str], str]:
+        """``(version, tags on the remote, commit)`` of the ``--version`` release to resume.
+
+        Checks only (the same for ``--dry-run``): the tags are on the remote,
+        on one commit, and that commit is checked out.
+        """
+        if not self.options.version:
+            raise InputError(
+                f"no interrupted release of {self.options.branch} here: give --version "
+                "to resume a release whose tag is already pushed"
+            )
+        version = parse(self.options.version)
+        candidates = [version, *_other_forms(version)]
+        remote = {}
+        for form in candidates:
+            name = form.tag(self.config.tag_prefix)
+            commit = self.repo.remote_tag(name)
+            if commit is not None:
+                remote[name] = commit
+        if not remote:
+            tag = version.tag(self.config.tag_prefix)
+            raise InputError(f"nothing to resume: tag {tag} is neither here nor on the remote")
+        if len(set(remote.values())) > 1:
+            shown = ", ".join(f"{n} on {c[:10]}" for n, c in remote.items())
+            raise PolicyError(f"the tags of {version} point at different commits: {shown}")
+        tags = sorted(remote, key=lambda name: not _is_legacy(name))  # legacy first
+        commit = remote[tags[0]]
+        if self.repo.head_commit() != commit:
+            raise PolicyError(f"check out {tags[0]} (git checkout {tags[0]}) to resume its release")
+        if _is_legacy(tags[0]):
+            version = version.in_scheme(LEGACY)
+        return version, tags, commit
+
     def _check_resumable(self, journal: Journal) -> None:
         """Resuming: the branch is checked out (or the tag, from remote) and the tree is clean."""
         from_remote = journal.steps.get("preflight", {}).get("from_remote")
-        if not from_remote and self.repo.current_branch() != journal.branch:
+        pushed = journal.done("push")  # what is left needs the journal, not the work tree
+        if not from_remote and not pushed and self.repo.current_branch() != journal.branch:
             raise PolicyError(f"check out {journal.branch} to resume the release of {journal.tag}")
         dirty = self.repo.dirty_paths()
         if dirty and not journal.done("notes"):
@@ -360,7 +541,13 @@ class Releaser:
             if step in ("push",) and not self.options.push:
                 return f"{journal.tag}: stopped before pushing (--no-push); resume with --resume"
             if step in ("forge", "index") and not self.options.publish:
-                return f"{journal.tag}: pushed, not published (--no-publish); resume with --resume"
+                for deferred in ("forge", "index"):
+                    if not journal.done(deferred):
+                        journal.defer(deferred, "--no-publish")
+                return (
+                    f"{journal.tag}: pushed, not published (--no-publish); publish it with "
+                    f"'{self._publish_command(journal)}'"
+                )
             self.progress(f"{journal.tag}: {step}")
             getattr(self, f"_step_{step}")()
             self._checkpoint(step)
@@ -385,11 +572,12 @@ class Releaser:
     def _release_body(self) -> str:
         """The forge release's body: the markdown notes (from the notes file when resumed)."""
         journal = self.journal
-        if journal.steps.get("preflight", {}).get("from_remote"):
+        if journal.steps.get("preflight", {}).get("from_remote") or journal.deferred("forge"):
             from ..notes.parse_file import parse_notes
 
-            path = self.repo.root / self.config.notes_file
-            for notes in parse_notes(path.read_bytes()) if path.exists() else []:
+            # The notes of the tagged commit: the branch may have moved on since.
+            text = self.repo.run("show", f"{journal.tag}:{self.config.notes_file}", check=False)
+            for notes in parse_notes(text.encode("utf-8")) if text else []:
                 if notes.version == journal.tag:
                     return render(notes, "markdown", template_dir=self.config.notes.templates)
             return f"Release {journal.tag}"
@@ -478,17 +666,17 @@ class Releaser:
         """Tag the release commit (annotated, or signed when configured)."""
         journal = self.journal
         commit = journal.steps["notes"]["commit"]
-        existing = self.repo.local_tag(journal.tag)
-        if existing is None:
-            self.repo.create_tag(journal.tag, commit, f"Release {journal.tag}",
-                                 sign=self.config.sign_tags)  # fmt: skip
-        elif existing != commit:
-            raise ReleaseError(
-                f"tag {journal.tag} already exists locally on {existing[:10]}, not on the "
-                f"release commit {commit[:10]}; it is left alone",
-                hint="delete that local tag if it is a leftover, then --resume",
-            )
-        journal.record("tag", commit=commit)
+        for tag in journal.tag_names:  # a dual-tagged line: both names of one release
+            existing = self.repo.local_tag(tag)
+            if existing is None:
+                self.repo.create_tag(tag, commit, f"Release {tag}", sign=self.config.sign_tags)
+            elif existing != commit:
+                raise ReleaseError(
+                    f"tag {tag} already exists locally on {existing[:10]}, not on the "
+                    f"release commit {commit[:10]}; it is left alone",
+                    hint="delete that local tag if it is a leftover, then --resume",
+                )
+        journal.record("tag", commit=commit, tags=journal.tag_names)
 
     def _step_build(self) -> None:
         """Build sdist and wheel from the tagged commit, reproducibly."""
@@ -497,39 +685,68 @@ class Releaser:
             raise ReleaseError("no builder configured")
         commit = journal.steps["tag"]["commit"]
         outdir = self.repo.git_dir / "release-tool" / "dist" / journal.tag
-        artifacts = self._builder(
-            self.repo.root, outdir,
-            source_date_epoch=self.repo.commit_time(commit),
-            expected_version=parse(journal.version).pep440,
-            isolation=self.config.build_isolation,
-        )  # fmt: skip
+        try:
+            artifacts = self._builder(
+                self.repo.root, outdir,
+                source_date_epoch=self.repo.commit_time(commit),
+                expected_version=parse(journal.version).pep440,
+                isolation=self.config.build_isolation,
+                twine_check=self.config.twine_check,
+            )  # fmt: skip
+        except VersionMismatch as exc:
+            raise self._version_mismatch(exc) from None
         journal.record("build", artifacts=[
             {"path": str(a.path), "sha256": a.sha256, "size": a.size} for a in artifacts
         ])  # fmt: skip
+
+    def _version_mismatch(self, exc: VersionMismatch) -> ReleaseError:
+        """The error for a build of the wrong version: its cause, and nothing left pushed."""
+        journal = self.journal
+        root = self.repo.root
+        texts = [(root / name).read_text(encoding="utf-8") if (root / name).is_file() else None
+                 for name in ("pyproject.toml", "setup.cfg")]  # fmt: skip
+        cause, fix = explain_mismatch(version_source(*texts), exc.found, exc.expected,
+                                      journal.tag_names, self.config.version_files,
+                                      journal.branch)  # fmt: skip
+        message = (
+            f"the build made {exc.filename}, version {exc.found}, for the release "
+            f"{exc.expected}: {cause}"
+        )
+        published = journal.steps.get("preflight", {}).get("from_remote") or journal.done("push")
+        if published:
+            return ReleaseError(f"{message}; the tags are already pushed", hint=fix)
+        self._undo_local(journal)
+        return ReleaseError(
+            f"{message}; nothing was pushed, and the local release commit and "
+            f"{_and(journal.tag_names)} were undone",
+            hint=fix,
+        )
 
     def _step_push(self) -> None:
         """Push branch and tag atomically; never force, never move a published tag."""
         journal = self.journal
         commit = journal.steps["tag"]["commit"]
-        remote_tag = self.repo.remote_tag(journal.tag)
-        if remote_tag == commit:  # pushed before an interruption
+        remote = {tag: self.repo.remote_tag(tag) for tag in journal.tag_names}
+        if all(found == commit for found in remote.values()):  # pushed before an interruption
             journal.record("push", commit=commit)
             return
-        if remote_tag is not None:
-            self._undo_local(journal)
-            raise ReleaseError(
-                f"tag {journal.tag} appeared on {self.repo.remote} at {remote_tag[:10]} while "
-                "releasing (another release run?); the local release commit and tag were undone, "
-                "nothing was published by this run"
-            )
-        ok, message = self.repo.push_atomic(journal.branch, journal.tag)
+        for tag, remote_tag in remote.items():
+            if remote_tag is not None and remote_tag != commit:
+                self._undo_local(journal)
+                raise ReleaseError(
+                    f"tag {tag} appeared on {self.repo.remote} at {remote_tag[:10]} while "
+                    "releasing (another release run?); the local release commit and tag were "
+                    "undone, nothing was published by this run"
+                )
+        missing = [tag for tag, found in remote.items() if found is None]
+        ok, message = self.repo.push_atomic(journal.branch, *missing)
         if ok:
             journal.record("push", commit=commit)
             return
         self._undo_local(journal)
         behind = any(why in message for why in ("fetch first", "non-fast-forward"))
         raise ReleaseError(
-            f"{self.repo.remote} refused the push of {journal.branch} and {journal.tag} "
+            f"{self.repo.remote} refused the push of {_and([journal.branch, *journal.tag_names])} "
             f"({message}); nothing was published and the local release commit "
             "and tag were undone",
             hint=f"update {journal.branch} ('git pull --ff-only') and run the release again"
@@ -539,8 +756,9 @@ class Releaser:
 
     def _undo_local(self, journal: Journal) -> None:
         """Remove the unpublished local tag and commit; forget the journal."""
-        if self.repo.local_tag(journal.tag) is not None:
-            self.repo.delete_tag(journal.tag)
+        for tag in journal.tag_names:
+            if self.repo.local_tag(tag) is not None:
+                self.repo.delete_tag(tag)
         start = journal.steps.get("preflight", {}).get("head")
         notes = journal.steps.get("notes", {})
         commit = notes.get("commit")
@@ -669,3 +887,28 @@ def _last_line(text: str) -> str:
     """The last non-empty line of a command's output."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     return lines[-1] if lines else "no message"
+
+
+def _and(names: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _tag_action(tags: list[str]) -> str:
+    """The tag step of the plan."""
+    if len(tags) == 1:
+        return f"annotated tag {tags[0]}"
+    return f"annotated tags {_and(tags)} on the release commit (a dual-tagged line)"
+
+
+def _other_forms(version: Version) -> list[Version]:
+    """The version written in its other scheme, when it has one (``7.3.39`` <-> ``v7r3p39``)."""
+    if version.scheme == LEGACY:
+        return [version.in_scheme(PEP440)]
+    return [version.in_scheme(LEGACY)] if version.legacy is not None else []
+
+
+def _is_legacy(tag: str) -> bool:
+    """Whether a tag name is a legacy version (``v7r3p39``)."""
+    version = try_parse(tag)
+    return version is not None and version.scheme == LEGACY
