@@ -36,6 +36,8 @@ DIRAC_DEFAULTS = {
     "remote": "origin",
     "cumulative": None,
     "active_period_days": 365,
+    "allow_epochs": False,
+    "allow_post_releases": False,
     "lines": {},
     "notes_file": "release.notes",
     "version_files": (),

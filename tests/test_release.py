@@ -137,7 +137,9 @@ def test_full_release_then_rerun(world):
     assert again.exit_code == 0 and "already released" in again.stdout
 
 
-@pytest.mark.parametrize("step", ["preflight", "notes", "tag", "build", "push", "forge"])
+@pytest.mark.parametrize(
+    "step", ["preflight", "notes-written", "notes", "tag", "build", "push", "forge"]
+)
 def test_interrupted_after_each_step_resumes(world, monkeypatch, step):
     def crash(self, done):
         if done == step:
@@ -270,12 +272,18 @@ def test_policy_is_checked(world):
 
 
 def test_a_second_run_at_once_stops(world):
+    import fcntl
+    import os
+
     lock = world["repo"] / ".git" / "release-tool" / "lock-rel-v8r0"
     lock.parent.mkdir(parents=True, exist_ok=True)
-    lock.write_text(str(__import__("os").getpid()))
-    before = state(world)
-    result = release(world, "-b", "rel-v8r0", "--yes")
-    assert result.exit_code == 1 and "another release of this branch is running" in result.stderr
+    lock.write_text(str(os.getpid()))
+    with lock.open("r") as held:  # a running release holds the lock on the file
+        fcntl.flock(held, fcntl.LOCK_EX)
+        before = state(world)
+        result = release(world, "-b", "rel-v8r0", "--yes")
+    assert result.exit_code == 1, result.stderr
+    assert f"another release of this branch is running (process {os.getpid()})" in result.stderr
     assert state(world) == before
 
 
@@ -374,7 +382,9 @@ def test_shallow_clone_is_refused(world, tmp_path):
     assert "git fetch --unshallow --tags" in result.stderr
 
 
-@pytest.mark.parametrize("step", ["notes", "push"])
+@pytest.mark.parametrize(
+    "step", ["preflight", "notes-written", "notes", "tag", "build", "push", "forge"]
+)
 def test_process_killed_between_steps(world, step):
     """A real death (os._exit) after a step: the stale lock is taken over and --resume finishes."""
     script = f"""

@@ -76,11 +76,16 @@ def default_uploader(paths, url):
     is_flag=True,
     help="Release although PRs of the range have no notes, or the notes are empty.",
 )
+@click.option(
+    "--allow-empty",
+    is_flag=True,
+    help="Release even when no PR was merged since the line's latest release.",
+)
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
 @pass_settings
 def release_command(settings, branches, version, dry_run, resume, no_push, no_publish,
                     resume_publish, index_url, replace_assets, no_upload, rehearse, keep_sandbox,
-                    allow_unnoted,
+                    allow_unnoted, allow_empty,
                     yes) -> None:  # fmt: skip
     """Cut a release: notes commit, tag, build, push, GitHub release, index upload."""
     if version and len(branches) > 1:
@@ -93,7 +98,8 @@ def release_command(settings, branches, version, dry_run, resume, no_push, no_pu
     progress = lambda message: click.echo(f"release-tool: {message}", err=True)  # noqa: E731
     if rehearse:
         for branch in branches:
-            summary = rehearse_release(settings, branch, version, progress, keep_sandbox)
+            summary = rehearse_release(settings, branch, version, progress, keep_sandbox,
+                                       allow_empty=allow_empty)  # fmt: skip
             click.echo(f"{branch}: {summary}")
         return
     outcomes: list[tuple[str, str, bool]] = []
@@ -101,7 +107,8 @@ def release_command(settings, branches, version, dry_run, resume, no_push, no_pu
     try:
         _release_each(settings, branches, version, dry_run, resume, no_push, no_publish,
                       index_url, replace_assets, no_upload, yes, progress, outcomes,
-                      resume_publish=resume_publish, allow_unnoted=allow_unnoted)  # fmt: skip
+                      resume_publish=resume_publish, allow_unnoted=allow_unnoted,
+                      allow_empty=allow_empty)  # fmt: skip
     finally:
         if original is not None and settings.repo.current_branch() != original:
             settings.repo.run("checkout", "--quiet", original)
@@ -114,7 +121,7 @@ def release_command(settings, branches, version, dry_run, resume, no_push, no_pu
         raise ReleaseToolError("some releases failed (see above); the others are unaffected")
 
 
-def rehearse_release(settings, branch, version, progress, keep) -> str:
+def rehearse_release(settings, branch, version, progress, keep, *, allow_empty=False) -> str:
     """The rehearsal of one line's release (see :mod:`release_tool.release.rehearsal`)."""
     from ..release.rehearsal import rehearse
     from ..settings import Settings
@@ -123,9 +130,9 @@ def rehearse_release(settings, branch, version, progress, keep) -> str:
         inner = Settings(repo_path=sandbox["repo"], github_url=sandbox["github_url"],
                          github_repo=sandbox["github_repo"], token=sandbox["token"],
                          cache_dir=sandbox["repo"] / ".git" / "release-tool")  # fmt: skip
-        options = ReleaseOptions(
-            branch=line, version=version, index_url=sandbox["index_url"], allow_unnoted=True
-        )  # the emulator has no PR bodies
+        options = ReleaseOptions(branch=line, version=version, index_url=sandbox["index_url"],
+                                 allow_unnoted=True,  # the emulator has no PR bodies
+                                 allow_empty=allow_empty)  # fmt: skip
 
         def uploader(paths, url):  # the sandbox index takes any credentials
             from ..release.upload import upload
@@ -140,13 +147,15 @@ def rehearse_release(settings, branch, version, progress, keep) -> str:
 
 def _release_each(settings, branches, version, dry_run, resume, no_push, no_publish, index_url,
                   replace_assets, no_upload, yes, progress, outcomes, *,
-                  resume_publish=False, allow_unnoted=False) -> None:  # fmt: skip
+                  resume_publish=False, allow_unnoted=False,
+                  allow_empty=False) -> None:  # fmt: skip
     """Release each line in turn; with several lines, check each out (a clean tree only)."""
     for branch in branches:
         options = ReleaseOptions(
             branch=branch, version=version, dry_run=dry_run, resume=resume, push=not no_push,
             publish=not no_publish, index_url=index_url, replace_assets=replace_assets,
             upload=not no_upload, resume_publish=resume_publish, allow_unnoted=allow_unnoted,
+            allow_empty=allow_empty,
         )  # fmt: skip
         releaser = Releaser(settings, options, builder=default_builder,
                             uploader=default_uploader, progress=progress)  # fmt: skip
@@ -156,6 +165,10 @@ def _release_each(settings, branches, version, dry_run, resume, no_push, no_publ
                     raise ReleaseToolError("the work tree has uncommitted changes")
                 settings.repo.run("checkout", "--quiet", settings.repo.check_branch_name(branch))
                 settings.__dict__.pop("inventory", None)  # branch heads moved
+            done = releaser.already_released()
+            if done is not None:  # a rerun of the release just made (a CI retry)
+                outcomes.append((branch, done, True))
+                continue
             if dry_run:
                 click.echo(releaser.preview())
                 refusal = releaser.dry_run_refusal

@@ -15,6 +15,8 @@ Zero configuration describes a DIRAC-style repository: release branches
     cumulative = false          # -preN and X.Y.0 list everything since the previous series
                                 # (default: only for legacy vXrY-preN and vXrY releases)
     active_period_days = 365    # lines/prs show lines with a release or merge this recent
+    allow_epochs = false        # release versions with an epoch (1!8.0.2)
+    allow_post_releases = false # release .postN versions (8.0.2.post1)
 
     notes_file = "release.notes"
     version_files = ["src/pkg/__init__.py"]   # __version__ = "..." set at each release
@@ -92,6 +94,8 @@ class Config:
     remote: str = "origin"
     cumulative: bool | None = None
     active_period_days: int = 365
+    allow_epochs: bool = False
+    allow_post_releases: bool = False
     lines: dict[str, LineConfig] = field(default_factory=dict)
     # -- cutting a release
     notes_file: str = "release.notes"
@@ -262,6 +266,8 @@ _PARSERS = {
     "remote": _expect_str,
     "cumulative": _expect_bool,
     "active_period_days": _expect_days,
+    "allow_epochs": _expect_bool,
+    "allow_post_releases": _expect_bool,
     "notes_file": _expect_str,
     "version_files": lambda n, v: _parse_paths(n, v),
     "commit_message": _expect_str,

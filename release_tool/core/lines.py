@@ -7,9 +7,10 @@ Pure logic. A release line is a branch and the series it releases:
   releases pre-releases of the next series.
 
 The rules are DIRAC's deployment policy: from integration only
-pre-releases; from ``rel-vXrY`` only X.Y versions; never a ``.dev``
-version; a new version above every release already on the line; a tag
-that does not exist yet.
+pre-releases; from ``rel-vXrY`` only X.Y versions; never a ``.dev`` or a
+local (``+local``) version, epochs and ``.postN`` only when the
+configuration allows them; a new version above every release already on
+the line; a tag that does not exist yet.
 """
 
 from __future__ import annotations
@@ -249,6 +250,21 @@ def check_version(
     problems = []
     if version.is_dev:
         problems.append(f"{version} is a .dev version: .dev versions are never released")
+    if version.pep.local is not None:
+        problems.append(
+            f"{version} is a local version (+{version.pep.local}): package indexes refuse "
+            "local versions, they are never released"
+        )
+    if version.pep.epoch and not config.allow_epochs:
+        problems.append(
+            f"{version} has an epoch ({version.pep.epoch}!): releasing epochs needs "
+            "allow_epochs = true in the configuration"
+        )
+    if version.pep.post is not None and not config.allow_post_releases:
+        problems.append(
+            f"{version} is a .post release: releasing them needs "
+            "allow_post_releases = true in the configuration"
+        )
     if line.series is None and not version.is_prerelease:
         problems.append(
             f"{line.branch} releases only pre-releases; {version} is a final release "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -242,8 +243,9 @@ class GitRepo:
              *(f"refs/tags/{tag}:refs/tags/{tag}" for tag in tags)],
             cwd=self.root, check=False,
         )  # fmt: skip
-        message = (result.stderr + result.stdout).strip()
-        return result.returncode == 0, message
+        if result.returncode == 0:
+            return True, (result.stderr + result.stdout).strip()
+        return False, push_refusal(result.stdout, result.stderr)
 
     def is_shallow(self) -> bool:
         """Whether this is a shallow clone, missing part of its history."""
@@ -293,6 +295,46 @@ class GitRepo:
             for line in lines:
                 commit, *parents = line.split(" ")
                 yield commit, parents
+
+
+def push_refusal(stdout: str, stderr: str) -> str:
+    """Why ``git push --porcelain`` was refused: each ref's reason and what the remote said.
+
+    ``!\trefs/heads/b:refs/heads/b\t[remote rejected] (pre-receive hook declined)`` lines
+    give the reasons (a ref refused only because the atomic push failed is left out);
+    ``remote: ...`` lines on stderr carry a hook's own message. Control characters from
+    the remote are dropped.
+    """
+    reasons = []
+    for line in stdout.splitlines():
+        fields = line.split("\t")
+        if len(fields) >= 3 and fields[0] == "!":
+            ref = fields[1].rpartition(":")[2].removeprefix("refs/heads/")
+            summary = fields[2].strip()
+            if "atomic push failed" not in summary:
+                reasons.append(f"{ref} {summary}")
+    said = []
+    for line in stderr.splitlines():
+        if line.startswith("remote:"):
+            text = _printable(line[len("remote:") :]).strip()
+            if text:
+                said.append(text[:200])
+    if not reasons and not said:
+        said = [
+            _printable(line).strip()[:200]
+            for line in stderr.splitlines()
+            if line.startswith(("error:", "fatal:")) and "failed to push some refs" not in line
+        ]
+    parts = ([", ".join(reasons)] if reasons else []) + (
+        [f"the remote said: {' / '.join(said[:5])}"] if said else []
+    )
+    return "; ".join(parts) or "git push failed without a reason"
+
+
+def _printable(text: str) -> str:
+    """``text`` without control characters (ANSI colours included)."""
+    text = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", text)
+    return "".join(ch for ch in text if ch.isprintable())
 
 
 def _record(raw: str) -> tuple[str, list[str], int, str, str]:

@@ -44,8 +44,14 @@ def _free_port() -> int:
 
 
 @contextmanager
-def local_index(directory: Path, htpasswd: Path | None = None) -> Iterator[str]:
-    """A pypiserver on 127.0.0.1; its URL. Uploads need the ``htpasswd`` users, or nothing."""
+def local_index(
+    directory: Path, htpasswd: Path | None = None, *, fallback_url: str | None = None
+) -> Iterator[str]:
+    """A pypiserver on 127.0.0.1; its URL. Uploads need the ``htpasswd`` users, or nothing.
+
+    Unknown projects get 404, or with ``fallback_url`` a redirect there
+    (pypiserver's default behaviour, towards the public index).
+    """
     if importlib.util.find_spec("pypiserver") is None:
         raise RehearsalError("rehearsing needs pypiserver: pip install pypiserver")
     directory.mkdir(parents=True, exist_ok=True)
@@ -53,7 +59,8 @@ def local_index(directory: Path, htpasswd: Path | None = None) -> Iterator[str]:
     server = subprocess.Popen(  # noqa: S603 - argument list
         [sys.executable, "-m", "pypiserver", "run", "-p", str(port), "-i", "127.0.0.1",
          *(["-a", "update", "-P", str(htpasswd)] if htpasswd else ["-a", ".", "-P", "."]),
-         "--disable-fallback", str(directory)],
+         *(["--fallback-url", fallback_url] if fallback_url else ["--disable-fallback"]),
+         str(directory)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"

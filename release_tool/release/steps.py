@@ -23,6 +23,8 @@ and ``--resume --publish`` publishes later.
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import logging
 import os
 from collections.abc import Callable
@@ -30,17 +32,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.versions import LEGACY, PEP440, Version, parse, try_parse
-from ..errors import InputError, PolicyError, ReleaseToolError
+from ..errors import ConfigError, InputError, PolicyError, ReleaseToolError
 from ..forge.base import Forge, ForgeError
 from ..history.discovery import Discovery, PrList
 from ..notes import render
 from ..notes.build import build_notes, write_section
+from ..notes.write import prepend_release
 from .artifacts import VersionMismatch
 from .buildversion import explain_mismatch, version_source
 from .journal import STEPS, Journal
 from .versionfiles import set_version
 
 log = logging.getLogger(__name__)
+
+#: The journal entry of a notes step that started writing (file -> SHA-256 of its new content).
+NOTES_PENDING = "notes-pending"
 
 
 class ReleaseError(ReleaseToolError):
@@ -63,6 +69,7 @@ class ReleaseOptions:
     #: ``--resume --publish``: publish a release made with ``--no-publish``.
     resume_publish: bool = False
     allow_unnoted: bool = False
+    allow_empty: bool = False
 
 
 #: How to get PR bodies read by ``release``.
@@ -149,6 +156,7 @@ class Releaser:
         if dirty:
             shown = ", ".join(dirty[:5]) + (" ..." if len(dirty) > 5 else "")
             raise PolicyError(f"the work tree has uncommitted changes: {shown}")
+        self._check_files()
         head = self.repo.head_commit()
         remote_head = self.repo.remote_branch(branch)
         if remote_head is None:
@@ -176,6 +184,14 @@ class Releaser:
                     f"the CI status of {branch} ({head[:10]}) is {state}, not success"
                 )
         plan = self._compute(branch, version, tag, head, tags)
+        if not plan.prs.prs and not self.options.allow_empty:
+            since = plan.since or "its start"
+            raise PolicyError(
+                f"nothing to release on {branch} since {since}: no PR was merged",
+                hint="give --allow-empty to release it anyway"
+                + (f"; to finish publishing {plan.since}, --resume --version {plan.since}"
+                   if plan.since else ""),
+            )  # fmt: skip
         if plan.refusal and not self.options.allow_unnoted and not self.options.dry_run:
             raise PolicyError(
                 plan.refusal,
@@ -184,6 +200,38 @@ class Releaser:
             )
         self.dry_run_refusal = plan.refusal
         return plan
+
+    def already_released(self) -> str | None:
+        """Why there is nothing to do: the last complete release of the branch is its head.
+
+        A rerun of the command that just released (a CI retry) says so and
+        publishes nothing. None when there is something to release or resume.
+        """
+        if self.options.version or self.options.resume_publish:
+            return None  # the journal of that version's tag answers (see run)
+        directory = Journal.location(self.repo.git_dir, "x").parent
+        if not directory.is_dir() or self.repo.current_branch() != self.options.branch:
+            return None
+        journals = [Journal.load(path) for path in sorted(directory.glob("*.json"))]
+        mine = [j for j in journals if j is not None and j.branch == self.options.branch]
+        if any(not j.complete and not j.parked for j in mine):
+            return None  # an interrupted release: resume it, never report it done
+        head = self.repo.head_commit()
+        for journal in mine:
+            if journal.steps.get("tag", {}).get("commit") != head:
+                continue
+            if journal.complete:
+                return f"{journal.tag} is already released from {journal.branch}: nothing to do"
+            if not self.options.publish:  # the rerun of a --no-publish release
+                return (f"{_and(journal.tag_names)} already pushed from {journal.branch}, "
+                        "not published (--no-publish): nothing to do")  # fmt: skip
+            if self.options.resume:
+                return None  # the journal checks say how to publish it
+            raise ReleaseError(
+                f"{_and(journal.tag_names)} pushed from {journal.branch} but not published",
+                hint=f"publish it with '{self._publish_command(journal)}'",
+            )
+        return None
 
     def _version_tags(self, version: Version, branch: str) -> tuple[Version, list[str]]:
         """The version (legacy-first on a dual-tagged line) and every tag of its release."""
@@ -266,6 +314,9 @@ class Releaser:
         existing, outcome = self._journal_checks()
         if outcome is not None:
             return outcome
+        done = self.already_released() if existing is None else None
+        if done is not None:
+            return done
         if self.options.resume and existing is None:
             existing = self._journal_from_remote()
         with self._lock():
@@ -465,7 +516,21 @@ class Releaser:
             raise PolicyError(f"check out {journal.branch} to resume the release of {journal.tag}")
         dirty = self.repo.dirty_paths()
         if dirty and not journal.done("notes"):
-            raise PolicyError(f"the work tree has uncommitted changes: {', '.join(dirty[:5])}")
+            # The notes step's own writes (recorded before they were made) are finished, not
+            # refused; anything else is someone's change.
+            pending = journal.steps.get(NOTES_PENDING, {}).get("files", {})
+            root = self.repo.root
+            foreign = [
+                p for p in dirty
+                if p not in pending or not (root / p).is_file()
+                or _digest((root / p).read_bytes()) != pending[p]
+            ]  # fmt: skip
+            if foreign:
+                raise PolicyError(
+                    f"the work tree has uncommitted changes: {', '.join(foreign[:5])}"
+                    + (" (changed since the interrupted release wrote it)"
+                       if any(p in pending for p in foreign) else "")
+                )  # fmt: skip
 
     def _run_steps(self) -> str:
         """Run every incomplete step in order; the summary line."""
@@ -525,22 +590,81 @@ class Releaser:
     # -- the steps ----------------------------------------------------------------
 
     def _step_notes(self) -> None:
-        """Write the notes and version files, and commit them."""
+        """Write the notes and version files, and commit them.
+
+        The digests of what is about to be written are journaled first
+        (``notes-pending``), so that a run stopped between the writes and the
+        commit is recognised on ``--resume`` and finished, not refused.
+        """
         plan = self._plan_for_resume()
         root = self.repo.root
-        write_section(root / self.config.notes_file, plan.notes_text, plan.tag)
+        journal = self.journal
+        pending = dict(journal.steps.get(NOTES_PENDING, {}).get("files", {}))
+        todo: dict[str, bytes] = {}
+        for name, data in self._notes_contents(plan).items():
+            path = root / name
+            current = path.read_bytes() if path.is_file() else None
+            if current is not None and pending.get(name) == _digest(current):
+                continue  # written by the interrupted run
+            todo[name] = data
+        pending.update({name: _digest(data) for name, data in todo.items()})
+        journal.steps[NOTES_PENDING] = {"files": pending}
+        journal.save()
+        for name, data in todo.items():
+            if name == self.config.notes_file:
+                write_section(root / name, plan.notes_text, plan.tag)
+            else:
+                (root / name).write_bytes(data)
+        self._checkpoint("notes-written")
+        message = self.config.commit_message.format(tag=plan.tag, version=plan.version.pep440)
+        changed = [p for p in plan.files if p in self.repo.dirty_paths()]
+        commit = self.repo.commit_paths(changed, message) if changed else self.repo.head_commit()
+        journal.steps.pop(NOTES_PENDING, None)
+        journal.record("notes", commit=commit, files=changed)
+
+    def _notes_contents(self, plan: Plan) -> dict[str, bytes]:
+        """What the notes step writes: file name -> new content (reads only)."""
+        root = self.repo.root
+        notes_path = root / self.config.notes_file
+        existing = notes_path.read_bytes() if notes_path.is_file() else b""
+        contents = {self.config.notes_file: prepend_release(existing, plan.notes_text, plan.tag)}
         for name in self.config.version_files:
             path = root / name
             if not path.is_file():
                 raise InputError(f"version file {name} does not exist")
-            path.write_text(
-                set_version(path.read_text(encoding="utf-8"), plan.version.pep440, where=name),
-                encoding="utf-8",
-            )
-        message = self.config.commit_message.format(tag=plan.tag, version=plan.version.pep440)
-        changed = [p for p in plan.files if p in self.repo.dirty_paths()]
-        commit = self.repo.commit_paths(changed, message) if changed else self.repo.head_commit()
-        self.journal.record("notes", commit=commit, files=changed)
+            text = path.read_text(encoding="utf-8")
+            contents[name] = set_version(text, plan.version.pep440, where=name).encode("utf-8")
+        return contents
+
+    def _check_files(self) -> None:
+        """Preflight: every file the notes step will write exists or can be created, writable."""
+        root = self.repo.root.resolve()
+        names = [("notes_file", self.config.notes_file)]
+        names += [("version_files", name) for name in self.config.version_files]
+        for key, name in names:
+            path = root / name
+            where = f"{key} {name}"
+            try:
+                inside = path.resolve().is_relative_to(root)
+            except OSError:
+                inside = False
+            if not inside:
+                raise ConfigError(f"{where} is outside the repository")
+            if key == "version_files" and not path.is_file():
+                raise ConfigError(f"{where} does not exist (or is not a file)")
+            if path.exists() and not path.is_file():
+                raise ConfigError(f"{where} is not a regular file")
+            if path.exists() and not os.access(path, os.W_OK):
+                raise PolicyError(f"{where} is not writable")
+            if not path.parent.is_dir():
+                raise ConfigError(f"{where}: directory {path.parent.relative_to(root)} is missing")
+            if not os.access(path.parent, os.W_OK | os.X_OK):
+                raise PolicyError(f"{where}: directory {path.parent} is not writable")
+            if key == "version_files":
+                try:
+                    set_version(path.read_text(encoding="utf-8"), "0", where=name)
+                except UnicodeDecodeError:
+                    raise ConfigError(f"{where} is not UTF-8 text") from None
 
     def _step_tag(self) -> None:
         """Tag the release commit (annotated, or signed when configured)."""
@@ -625,11 +749,14 @@ class Releaser:
             journal.record("push", commit=commit)
             return
         self._undo_local(journal)
+        behind = any(why in message for why in ("fetch first", "non-fast-forward"))
         raise ReleaseError(
             f"{self.repo.remote} refused the push of {_and([journal.branch, *journal.tag_names])} "
-            f"({_last_line(message)}); nothing was published and the local release commit "
+            f"({message}); nothing was published and the local release commit "
             "and tag were undone",
-            hint=f"update {journal.branch} ('git pull --ff-only') and run the release again",
+            hint=f"update {journal.branch} ('git pull --ff-only') and run the release again"
+            if behind
+            else "fix what the remote refused, then run the release again",
         )
 
     def _undo_local(self, journal: Journal) -> None:
@@ -674,7 +801,21 @@ class Releaser:
                         hint="check the published file, or rerun with --resume --replace-assets",
                     )
                 release = forge.delete_asset(release, path.name) or release
-            release = forge.upload_asset(release, path) or release
+            try:
+                release = forge.upload_asset(release, path) or release
+            except ForgeError:
+                # The answer may be lost although the asset was stored: look before failing.
+                found = forge.find_release(journal.tag)
+                if found is None or found.assets.get(path.name) != artifact["size"]:
+                    raise
+                release = found
+            stored = release.assets.get(path.name)
+            if stored is not None and stored != artifact["size"]:
+                raise ReleaseError(
+                    f"the release {journal.tag} holds an asset {path.name} of {stored} bytes, "
+                    f"not the {artifact['size']} bytes built; nothing was replaced",
+                    hint="check the published file, or rerun with --resume --replace-assets",
+                )
         if release.draft:
             release = forge.publish_release(release) or release
         journal.record("forge", release_id=release.id, url=release.url)
@@ -693,44 +834,58 @@ class Releaser:
 
 
 class _BranchLock:
-    """An exclusive lock file: a second release of the same branch stops at once."""
+    """An exclusive lock on a file (``flock``): a second release of the same branch stops at once.
+
+    The kernel holds the lock for the process, so a killed run leaves no
+    lock to take over: its file stays behind, unlocked, and the next run
+    locks it. Taking the lock is atomic; a file replaced or removed between
+    opening and locking it is opened again, so two runs never both hold it.
+    """
 
     def __init__(self, path: Path) -> None:
         """Lock at ``path`` (taken on enter)."""
         self.path = path
+        self._fd: int | None = None
 
     def __enter__(self) -> _BranchLock:
         """Take the lock, or fail naming the process that holds it."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-        except FileExistsError:
-            holder = self.path.read_text(encoding="utf-8").strip() if self.path.exists() else "?"
-            if holder.isdigit() and not _alive(int(holder)):
-                self.path.unlink(missing_ok=True)  # left by a killed run
-                return self.__enter__()
-            raise ReleaseError(
-                f"another release of this branch is running (process {holder}); "
-                "nothing was changed by this run"
-            ) from None
-        with os.fdopen(fd, "w") as handle:
-            handle.write(str(os.getpid()))
+        while True:
+            fd = os.open(self.path, os.O_CREAT | os.O_RDWR, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                holder = os.read(fd, 32).decode("ascii", "replace").strip() or "?"
+                os.close(fd)
+                raise ReleaseError(
+                    f"another release of this branch is running (process {holder}); "
+                    "nothing was changed by this run"
+                ) from None
+            try:
+                now = os.stat(self.path)
+                mine = os.fstat(fd)
+                same = (now.st_dev, now.st_ino) == (mine.st_dev, mine.st_ino)
+            except FileNotFoundError:
+                same = False
+            if same:
+                break
+            os.close(fd)  # removed by the run that held it: lock the new file
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode("ascii"))
+        self._fd = fd
         return self
 
     def __exit__(self, *exc: object) -> None:
-        """Release the lock."""
+        """Release the lock (the file is removed while still locked)."""
         self.path.unlink(missing_ok=True)
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
 
 
-def _alive(pid: int) -> bool:
-    """Whether a process exists."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+def _digest(data: bytes) -> str:
+    """The SHA-256 of file content."""
+    return hashlib.sha256(data).hexdigest()
 
 
 def _last_line(text: str) -> str:

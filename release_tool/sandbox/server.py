@@ -252,6 +252,12 @@ class GitHubEmulator:
         """Answer the next ``n`` requests with ``status`` (a 5xx by default 502)."""
         return self._add(Fault("fail", n, None, status, 0.0, path, kind))
 
+    def lose(
+        self, n: int = 1, status: int = 502, *, path: str | None = None, kind: str | None = None
+    ) -> Fault:
+        """Carry out the next ``n`` requests, then answer ``status`` (the real answer is lost)."""
+        return self._add(Fault("lose", n, None, status, 0.0, path, kind))
+
     def slow(
         self,
         seconds: float,
@@ -359,13 +365,14 @@ class GitHubEmulator:
                 record["status"] = "reset"
                 return None
             answer = self._fault_answer(fault, kind, authenticated)
-        else:
+        if fault is None or fault.kind == "lose":
             host = headers.get("Host") or f"{self.host}:{self.port}"
             urls = Urls(f"http://{host}", f"http://{host}{api_prefix}")
             ctx = rest.Ctx(
                 self.state, method, route_path, query, headers, body, urls, authenticated
             )
-            answer = self._answer(ctx, kind, found)
+            done = self._answer(ctx, kind, found)
+            answer = done if fault is None else answer  # "lose": done, but the answer is lost
         record["status"] = answer.status
         if answer.status == 304:
             with self._meta:
@@ -461,7 +468,7 @@ class GitHubEmulator:
         elif fault.kind == "bad_credentials":
             status = 401
             body = {"message": "Bad credentials", "documentation_url": rest.DOCS, "status": "401"}
-        else:  # fail
+        else:  # fail, lose
             status = fault.status or 502
             body = {"message": _REASONS.get(status, "Server Error")}
         headers["Content-Type"] = "application/json; charset=utf-8"
@@ -488,6 +495,7 @@ class GitHubEmulator:
                     "rate_limit": self.rate_limit,
                     "secondary_rate_limit": lambda **kw: self.rate_limit(secondary=True, **kw),
                     "fail": self.fail,
+                    "lose": self.lose,
                     "slow": self.slow,
                     "reset": self.reset,
                     "bad_credentials": self.bad_credentials,
