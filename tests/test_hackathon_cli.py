@@ -102,7 +102,7 @@ def three(tmp_path, monkeypatch):
     world = build_three(tmp_path / "three")
     index: dict[str, bytes] = {}
 
-    def builder(root, outdir, *, source_date_epoch, expected_version, isolation):
+    def builder(root, outdir, *, source_date_epoch, expected_version, isolation, **_options):
         outdir.mkdir(parents=True, exist_ok=True)
         made = []
         for name in (f"threehack-{expected_version}.tar.gz",

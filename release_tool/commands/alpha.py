@@ -10,22 +10,8 @@ import click
 from ..hackathons.alpha import PHASES
 from ..hackathons.publish import AlphaOptions, AlphaOutcome, AlphaReleaser, run_alpha
 from ..release.steps import ReleaseOptions
+from ..release.tools import default_builder, default_uploader
 from . import pass_settings
-
-
-def default_builder(root, outdir, *, source_date_epoch, expected_version, isolation):
-    """Build sdist and wheel with :mod:`release_tool.release.artifacts`."""
-    from ..release.artifacts import build_artifacts
-
-    return build_artifacts(root, outdir, source_date_epoch=source_date_epoch,
-                           expected_version=expected_version, isolation=isolation)  # fmt: skip
-
-
-def default_uploader(paths, url):
-    """Upload with :mod:`release_tool.release.upload` (what the index has is skipped)."""
-    from ..release.upload import upload
-
-    return upload(paths, url)
 
 
 @click.command("alpha")

@@ -6,25 +6,8 @@ import click
 
 from ..errors import InputError, ReleaseToolError
 from ..release.steps import ReleaseOptions, Releaser
+from ..release.tools import default_builder, default_uploader
 from . import pass_settings
-
-
-def default_builder(root, outdir, *, source_date_epoch, expected_version, isolation,
-                    twine_check="errors"):  # fmt: skip
-    """Build sdist and wheel with :mod:`release_tool.release.artifacts`."""
-    from ..release.artifacts import build_artifacts
-
-    return build_artifacts(
-        root, outdir, source_date_epoch=source_date_epoch,
-        expected_version=expected_version, isolation=isolation, twine_check=twine_check,
-    )  # fmt: skip
-
-
-def default_uploader(paths, url):
-    """Upload with :mod:`release_tool.release.upload` (what the index has already is skipped)."""
-    from ..release.upload import upload
-
-    return upload(paths, url)
 
 
 @click.command("release")
