@@ -245,8 +245,8 @@ def test_cumulative_from_configuration(make_repo):
 
 def test_progress_line_when_the_walk_is_slow(history, monkeypatch):
     """A walk longer than a second reports its progress on stderr (the clock is faked)."""
-    from release_tool.history import discovery as module
     from release_tool.core.config import Config
+    from release_tool.history import discovery as module
     from release_tool.history.gitrepo import GitRepo
     from release_tool.history.inventory import Inventory
 
