@@ -16,6 +16,7 @@ import click
 
 from . import __version__
 from .errors import ReleaseToolError
+from .sanitize import one_line
 from .secrets import install_log_filter, redact
 
 #: Every command, by name: ``module:attribute``, imported only when that command runs
@@ -37,7 +38,7 @@ PROG = "release-tool"
 
 def _fail(message: str, code: int) -> None:
     """Print one error line on stderr (secrets masked) and exit with ``code``."""
-    click.echo(f"{PROG}: error: {redact(message)}", err=True)
+    click.echo(f"{PROG}: error: {one_line(redact(message))}", err=True)
     sys.exit(code)
 
 

@@ -6,6 +6,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from .sanitize import for_json
+
 
 def format_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     """Rows in left-aligned columns under a header; None shows as ``-``."""
@@ -20,4 +22,4 @@ def format_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
 def to_json(data: Any) -> str:
     """Stable, indented JSON for scripts and bots."""
-    return json.dumps(data, indent=2, sort_keys=False, ensure_ascii=False)
+    return for_json(json.dumps(data, indent=2, sort_keys=False, ensure_ascii=False))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
@@ -16,6 +15,8 @@ from ..notes import render
 from ..notes.build import notes_for, write_section
 from ..notes.lint import format_problems, github_annotations, lint_body
 from ..notes.parse_file import parse_notes
+from ..sanitize import for_file, for_terminal
+from ..table import to_json
 from . import pass_settings
 from .prs import fill_from_forge
 
@@ -96,9 +97,9 @@ def notes_group(ctx, branch, until, since, version, fmt, output, write_file, rev
         return
     text = render(notes, fmt, template_dir=template_dir, repo_url=repo_url(settings), review=review)
     if output is not None:
-        output.write_text(text, encoding="utf-8")
+        output.write_text(for_file(text), encoding="utf-8")
     else:
-        click.echo(text, nl=not text.endswith("\n"))
+        click.echo(for_terminal(text), nl=not text.endswith("\n"))
 
 
 def _heading(settings, version, spec, branch) -> str:
@@ -139,7 +140,7 @@ def lint(settings, body_file, number) -> None:
         click.echo(f"{source}: release notes OK")
         return
     for line in format_problems(problems, source):
-        click.echo(line)
+        click.echo(for_terminal(line))
     if os.environ.get("GITHUB_ACTIONS") == "true":
         for line in github_annotations(problems, title="Release notes"):
             click.echo(line)
@@ -155,9 +156,9 @@ def parse_command(settings, file, as_json, fmt) -> None:
     """Parse an existing release.notes file: its structure, or the file re-rendered."""
     releases = parse_notes(file.read_bytes(), settings.config_or_default().notes)
     if as_json or fmt == "json":
-        click.echo(json.dumps([r.as_dict() for r in releases], indent=2, ensure_ascii=False))
+        click.echo(to_json([r.as_dict() for r in releases]))
         return
     text = render(
         releases, fmt or "dirac", template_dir=settings.config_or_default().notes.templates
     )
-    click.echo(text, nl=not text.endswith("\n"))
+    click.echo(for_terminal(text), nl=not text.endswith("\n"))

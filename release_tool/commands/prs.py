@@ -6,6 +6,7 @@ import click
 
 from ..errors import InputError
 from ..history.discovery import Discovery
+from ..sanitize import for_terminal
 from ..table import format_table, to_json
 from . import pass_settings
 
@@ -55,7 +56,8 @@ def prs_command(settings, branches, since, until, cumulative, with_bodies, as_js
         count = len(result.prs)
         if n:
             click.echo()
-        click.echo(f"{spec.line or spec.until_label}: {start}..{spec.until_label} ({count} PRs)")
+        header = f"{spec.line or spec.until_label}: {start}..{spec.until_label} ({count} PRs)"
+        click.echo(for_terminal(header))
         rows = [
             (
                 pr.ref,
@@ -69,6 +71,7 @@ def prs_command(settings, branches, since, until, cumulative, with_bodies, as_js
             for pr in result.prs
         ]  # fmt: skip
         if rows:
+            rows = [tuple(for_terminal(str(cell)) for cell in row) for row in rows]
             click.echo(format_table(("ref", "kind", "title", "author/branch", "note"), rows))
 
 

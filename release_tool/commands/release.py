@@ -6,6 +6,7 @@ import click
 
 from ..errors import InputError, ReleaseToolError
 from ..release.steps import ReleaseOptions, Releaser
+from ..sanitize import for_terminal
 from . import pass_settings
 
 
@@ -124,12 +125,12 @@ def _release_each(settings, branches, version, dry_run, resume, no_push, no_publ
                 settings.repo.run("checkout", "--quiet", settings.repo.check_branch_name(branch))
                 settings.__dict__.pop("inventory", None)  # branch heads moved
             if dry_run:
-                click.echo(releaser.plan().describe())
+                click.echo(for_terminal(releaser.plan().describe()))
                 outcomes.append((branch, "planned (dry run): nothing was changed", True))
                 continue
             if not yes and not resume:
                 plan = releaser.plan()
-                click.echo(plan.describe())
+                click.echo(for_terminal(plan.describe()))
                 if not click.confirm(f"Release {plan.tag}?", default=False):
                     outcomes.append((branch, "not released (declined)", True))
                     continue

@@ -24,6 +24,7 @@ from pathlib import Path
 import github
 from github import Auth, Github, GithubException
 
+from ..sanitize import for_file
 from ..secrets import redact
 from .base import FetchResult, Forge, ForgeError, PrInfo, ReleaseInfo
 from .cache import PrCache
@@ -456,7 +457,7 @@ class GitHubForge(Forge):
         created = self._call(
             f"create the release {tag}",
             lambda: self._repo().create_git_release(
-                tag, name, body, draft=True, prerelease=prerelease
+                tag, for_file(name), for_file(body), draft=True, prerelease=prerelease
             ),
             idempotent=False,  # a 5xx may hide a release that was made: the caller looks it up
         )

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..core.config import Config
 from ..history.discovery import PrList
+from ..sanitize import for_file
 from . import ReleaseNotes, release_notes
 from .fragments import towncrier_fragments, uses_towncrier
 from .write import prepend_release
@@ -49,7 +50,7 @@ def write_section(path: Path, section: str, version: str) -> bool:
     atomically, so a failure never leaves it half-written.
     """
     existing = path.read_bytes() if path.exists() else b""
-    updated = prepend_release(existing, section, version)
+    updated = prepend_release(existing, for_file(section), version)
     if updated == existing:
         return False
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")

@@ -40,6 +40,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..errors import InputError
+from ..sanitize import for_json
 from .model import ReleaseNotes
 
 JSON = "json"
@@ -218,7 +219,7 @@ def render_json(notes: ReleaseNotes | Sequence[ReleaseNotes], *, review: bool = 
         data: object = notes.as_dict(review=review)
     else:
         data = [release.as_dict(review=review) for release in notes]
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return for_json(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
 
 
 def render(
