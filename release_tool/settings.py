@@ -31,6 +31,13 @@ class Settings:
     cache_dir: Path | None = None
     token: str | None = field(default=None, repr=False)  # set by code, never by an option
 
+    def __post_init__(self) -> None:
+        """Check ``--github-url`` up front: one clear line, before any work."""
+        if self.github_url is not None:
+            from .forge.urls import check_api_url
+
+            self.github_url = check_api_url(self.github_url)
+
     @cached_property
     def _opened(self) -> GitRepo:
         """The repository at ``--repo`` (default: the current directory), as opened."""

@@ -10,6 +10,7 @@ import click
 
 from ..core.versions import parse
 from ..errors import InputError, PolicyError
+from ..forge.urls import web_url
 from ..history.discovery import Discovery
 from ..notes import render
 from ..notes.build import notes_for, write_section
@@ -37,9 +38,7 @@ def repo_url(settings) -> str | None:
         slug = settings.github_slug()
     except InputError:
         return None
-    base = settings.github_url.rstrip("/") if settings.github_url else "https://github.com"
-    base = base.removesuffix("/api/v3")  # GitHub Enterprise: the web UI is at the root
-    return f"{base}/{slug}"
+    return f"{web_url(settings.github_url)}/{slug}"
 
 
 @click.group("notes", invoke_without_command=True)
@@ -74,6 +73,9 @@ def notes_group(ctx, branch, until, since, version, fmt, output, write_file, rev
     if branch is None and until is None:
         raise InputError("give --branch B (the unreleased head) or --until TAG (a release)")
     progress = lambda message: click.echo(f"release-tool: {message}", err=True)  # noqa: E731
+    from_github = _source_is_github(settings, source)
+    if from_github:
+        settings.github_slug()  # a missing or bad --github-repo fails before the history walk
     discovery = Discovery(settings.inventory, progress=progress)
     if until is not None:
         release = discovery.release_named(until) if since is None else None
@@ -84,7 +86,7 @@ def notes_group(ctx, branch, until, since, version, fmt, output, write_file, rev
     else:
         spec = discovery.for_branch(branch, since)
     (result,) = discovery.answer([spec])
-    if _source_is_github(settings, source):
+    if from_github:
         fill_from_forge(settings.github_forge(progress), [result])
     heading = _heading(settings, version, spec, branch)
     notes = notes_for(result, heading, settings.config, settings.repo.root)

@@ -26,6 +26,8 @@ from . import pass_settings
 def prs_command(settings, branches, since, until, cumulative, with_bodies, as_json) -> None:
     """List the PRs merged into a release or waiting on release lines."""
     progress = lambda message: click.echo(f"release-tool: {message}", err=True)  # noqa: E731
+    if with_bodies:
+        settings.github_slug()  # a missing or bad --github-repo fails before the history walk
     discovery = Discovery(settings.inventory, progress=progress)
     specs = []
     if until is not None:

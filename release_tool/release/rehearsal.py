@@ -54,7 +54,7 @@ def local_index(directory: Path, htpasswd: Path | None = None) -> Iterator[str]:
         [sys.executable, "-m", "pypiserver", "run", "-p", str(port), "-i", "127.0.0.1",
          *(["-a", "update", "-P", str(htpasswd)] if htpasswd else ["-a", ".", "-P", "."]),
          "--disable-fallback", str(directory)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=proc.clean_env(),
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
