@@ -10,6 +10,7 @@ import click
 
 from ..core.versions import parse
 from ..errors import InputError, PolicyError
+from ..files import check_target, replace_file
 from ..forge.urls import web_url
 from ..history.discovery import Discovery
 from ..notes import render
@@ -72,6 +73,11 @@ def notes_group(ctx, branch, until, since, version, fmt, output, write_file, rev
     settings = ctx.obj
     if branch is None and until is None:
         raise InputError("give --branch B (the unreleased head) or --until TAG (a release)")
+    if write_file is not None and not write_file.is_absolute():
+        write_file = settings.repo.root / write_file
+    for target in (output, write_file):
+        if target is not None:
+            check_target(target)  # refused before the history walk, not after
     progress = lambda message: click.echo(f"release-tool: {message}", err=True)  # noqa: E731
     from_github = _source_is_github(settings, source)
     if from_github:
@@ -93,13 +99,12 @@ def notes_group(ctx, branch, until, since, version, fmt, output, write_file, rev
     template_dir = settings.config.notes.templates
     if write_file is not None:
         section = render(notes, "dirac", template_dir=template_dir)
-        target = write_file if write_file.is_absolute() else settings.repo.root / write_file
-        changed = write_section(target, section, heading)
-        click.echo(f"{'updated' if changed else 'unchanged'}: [{heading}] in {target}")
+        changed = write_section(write_file, section, heading)
+        click.echo(f"{'updated' if changed else 'unchanged'}: [{heading}] in {write_file}")
         return
     text = render(notes, fmt, template_dir=template_dir, repo_url=repo_url(settings), review=review)
     if output is not None:
-        output.write_text(for_file(text), encoding="utf-8")
+        replace_file(output, for_file(text).encode("utf-8"))
     else:
         click.echo(for_terminal(text), nl=not text.endswith("\n"))
 

@@ -6,11 +6,10 @@ and the pure notes core (:mod:`release_tool.notes`).
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from ..core.config import Config
+from ..files import read_target, replace_file
 from ..history.discovery import PrList
 from ..sanitize import for_file
 from . import ReleaseNotes, release_notes
@@ -47,14 +46,13 @@ def write_section(path: Path, section: str, version: str) -> bool:
     """Put ``section`` into the notes file at ``path`` (replacing ``version``'s); True if changed.
 
     The rest of the file is kept byte for byte; the file is replaced
-    atomically, so a failure never leaves it half-written.
+    atomically with its permission bits, so a failure never leaves it
+    half-written. Symbolic links, read-only and non-regular files are refused
+    (:mod:`release_tool.files`).
     """
-    existing = path.read_bytes() if path.exists() else b""
+    existing = read_target(path)
     updated = prepend_release(existing, for_file(section), version)
     if updated == existing:
         return False
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(updated)
-    os.replace(tmp, path)
+    replace_file(path, updated)
     return True

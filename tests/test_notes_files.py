@@ -1,0 +1,116 @@
+"""How notes files (``notes --write``, ``--output``, the release's notes step) are written.
+
+Mode kept, read-only files refused, symbolic links refused (never followed, never replaced),
+non-regular files refused before anything is read from them, missing directories named.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+from click.testing import CliRunner
+
+from release_tool.cli import cli
+from release_tool.demo import build_demo
+from release_tool.errors import InputError
+from release_tool.files import replace_file
+from release_tool.notes.build import write_section
+
+SECTION = "[v8.0.2]\n\nFIX: (#9) retry failed transfers\n"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    return build_demo(tmp_path_factory.mktemp("files") / "demo")
+
+
+def run(repo, *args):
+    result = CliRunner().invoke(cli, ["--repo", str(repo), "notes", "-b", "rel-v8r0", *args],
+                                env={"GITHUB_TOKEN": "", "GH_TOKEN": ""})  # fmt: skip
+    return result
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o664, 0o600, 0o755])
+def test_mode_is_kept(tmp_path, mode):
+    target = tmp_path / "release.notes"
+    target.write_text("[v8.0.1]\n\nFIX: (#1) old\n")
+    target.chmod(mode)
+    assert write_section(target, SECTION, "v8.0.2")
+    assert stat.S_IMODE(target.stat().st_mode) == mode
+    assert target.read_text().startswith(SECTION)
+
+
+def test_new_file_gets_the_umask_mode(tmp_path):
+    old = os.umask(0o027)
+    try:
+        replace_file(tmp_path / "new.notes", b"x\n")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "new.notes").stat().st_mode) == 0o640
+
+
+def test_read_only_file_is_refused(tmp_path, demo):
+    target = tmp_path / "release.notes"
+    target.write_text("[v8.0.1]\n\nkept\n")
+    target.chmod(0o444)
+    for args in (["--write", str(target)], ["--output", str(target)]):
+        result = run(demo, *args)
+        assert result.exit_code == 2, result.stderr
+        assert "read-only" in result.stderr and len(result.stderr.splitlines()) == 1
+    assert target.read_text() == "[v8.0.1]\n\nkept\n"
+
+
+def test_symlink_is_refused_not_followed(tmp_path, demo):
+    real = tmp_path / "real.notes"
+    real.write_text("[v8.0.1]\n\nkept\n")
+    link = tmp_path / "release.notes"
+    link.symlink_to(real)
+    for args in (["--write", str(link)], ["--output", str(link)]):
+        result = run(demo, *args)
+        assert result.exit_code == 2, result.stderr
+        assert "symbolic link" in result.stderr and str(real) in result.stderr
+    assert link.is_symlink() and real.read_text() == "[v8.0.1]\n\nkept\n"
+    with pytest.raises(InputError, match="symbolic link"):
+        write_section(link, SECTION, "v8.0.2")
+
+
+def _fifo(tmp_path):
+    path = tmp_path / "fifo"
+    os.mkfifo(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    "make",
+    [lambda t: "/dev/full", lambda t: "/dev/zero", lambda t: "/dev/null", lambda t: t, _fifo],
+    ids=["dev-full", "dev-zero", "dev-null", "directory", "fifo"],
+)
+@pytest.mark.parametrize("option", ["--write", "--output"])
+def test_non_regular_files_are_refused_before_reading(tmp_path, demo, make, option):
+    target = make(tmp_path)
+    if not os.path.exists(target):
+        pytest.skip(f"{target} does not exist here")
+    result = run(demo, option, str(target))
+    assert result.exit_code == 2, result.stderr
+    assert "internal error" not in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize("option", ["--write", "--output"])
+def test_missing_directory_is_named(tmp_path, demo, option):
+    result = run(demo, option, str(tmp_path / "no" / "such" / "release.notes"))
+    assert result.exit_code == 2, result.stderr
+    assert "does not exist" in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_ordinary_write_still_works(tmp_path, demo):
+    target = tmp_path / "release.notes"
+    target.write_text("[v8.0.1]\n\nFIX: (#8) old\n")
+    target.chmod(0o644)
+    assert run(demo, "--write", str(target)).exit_code == 0
+    assert target.read_text().startswith("[v8.0.2]")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644
+    out = tmp_path / "out.md"
+    assert run(demo, "--output", str(out), "--format", "markdown").exit_code == 0
+    assert out.read_text().startswith("## v8.0.2")
