@@ -7,7 +7,9 @@ non-regular files refused before anything is read from them, missing directories
 from __future__ import annotations
 
 import os
+import socket
 import stat
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -15,7 +17,7 @@ from click.testing import CliRunner
 from release_tool.cli import cli
 from release_tool.demo import build_demo
 from release_tool.errors import InputError
-from release_tool.files import replace_file
+from release_tool.files import check_target, replace_file
 from release_tool.notes.build import write_section
 
 SECTION = "[v8.0.2]\n\nFIX: (#9) retry failed transfers\n"
@@ -76,25 +78,44 @@ def test_symlink_is_refused_not_followed(tmp_path, demo):
         write_section(link, SECTION, "v8.0.2")
 
 
-def _fifo(tmp_path):
-    path = tmp_path / "fifo"
-    os.mkfifo(path)
+def _null_node(tmp_path):
+    """A character device like /dev/null, made in tmp_path (never the machine's own)."""
+    path = tmp_path / "null"
+    try:
+        os.mknod(path, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    except PermissionError:
+        pytest.skip("cannot make device nodes here")
     return path
 
 
+def _socket(tmp_path):
+    path = tmp_path / "sock"
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(path))
+    return path
+
+
+# Never point these tests at the machine's /dev: code that writes by replacing would, as
+# root, replace /dev/null itself. Devices are made in tmp_path; /dev/full and /dev/zero are
+# checked by check_target alone, which neither reads nor writes.
 @pytest.mark.parametrize(
-    "make",
-    [lambda t: "/dev/full", lambda t: "/dev/zero", lambda t: "/dev/null", lambda t: t, _fifo],
-    ids=["dev-full", "dev-zero", "dev-null", "directory", "fifo"],
+    "make", [_null_node, lambda t: t, _socket], ids=["device", "directory", "socket"]
 )
 @pytest.mark.parametrize("option", ["--write", "--output"])
 def test_non_regular_files_are_refused_before_reading(tmp_path, demo, make, option):
     target = make(tmp_path)
-    if not os.path.exists(target):
-        pytest.skip(f"{target} does not exist here")
     result = run(demo, option, str(target))
     assert result.exit_code == 2, result.stderr
     assert "internal error" not in result.stderr and len(result.stderr.splitlines()) == 1
+    assert not stat.S_ISREG(os.lstat(target).st_mode)  # left as it was
+
+
+@pytest.mark.parametrize("device", ["/dev/full", "/dev/zero", "/dev/null"])
+def test_devices_are_refused_without_reading(device):
+    if not os.path.exists(device):
+        pytest.skip(f"{device} does not exist here")
+    with pytest.raises(InputError, match="not a regular file"):
+        check_target(Path(device))
 
 
 @pytest.mark.parametrize("option", ["--write", "--output"])
