@@ -42,7 +42,8 @@ class GitRepo:
         if not path.exists():
             raise InputError(f"{path}: no such directory")
         try:
-            repo = git.Repo(path, search_parent_directories=True)
+            # expand_vars=False: a directory named "a$x" is that directory, whatever $x holds
+            repo = git.Repo(path, search_parent_directories=True, expand_vars=False)
         except git.InvalidGitRepositoryError:
             raise InputError(f"{path}: not a git repository") from None
         except git.NoSuchPathError:
