@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import click
@@ -135,7 +134,8 @@ def lint(settings, body_file, number) -> None:
             raise InputError(f"PR #{number} not found on GitHub")
         text, source = fetched.prs[number].body, f"#{number}"
     elif str(body_file) == "-":
-        text, source = sys.stdin.read(), "stdin"
+        data = click.get_binary_stream("stdin").read()
+        text, source = data.decode("utf-8", errors="replace"), "stdin"
     else:
         try:
             text = body_file.read_bytes().decode("utf-8", errors="replace")

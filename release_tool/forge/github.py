@@ -480,19 +480,7 @@ class GitHubForge(Forge):
             log.info("would upload %s to release %s", Path(path).name, release.tag)
             return None
         target = self._release(release.id)
-
-        def attempt() -> None:
-            try:
-                target.upload_asset(str(path))
-            except GithubException as exc:
-                # A retry after a lost answer finds the asset stored by the first try:
-                # the caller checks the existing asset instead of failing on "422".
-                if exc.status != 422 or not _already_exists(exc.data):
-                    raise
-                log.info("%s is already attached to %s: checking it", Path(path).name,
-                         release.tag)  # fmt: skip
-
-        self._call(f"upload {Path(path).name}", attempt)
+        self._call(f"upload {Path(path).name}", lambda: target.upload_asset(str(path)))
         return _release_info(self._release(release.id))
 
     def delete_asset(
@@ -564,12 +552,6 @@ class GitHubForge(Forge):
 
 
 # -- helpers --------------------------------------------------------------------
-
-
-def _already_exists(data: object) -> bool:
-    """Whether a 422 answer says the thing already exists (``errors[].code``)."""
-    errors = data.get("errors") if isinstance(data, dict) else None
-    return any(isinstance(e, dict) and e.get("code") == "already_exists" for e in errors or [])
 
 
 def _json(body: str) -> object:

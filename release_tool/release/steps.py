@@ -463,21 +463,7 @@ class Releaser:
                         hint="check the published file, or rerun with --resume --replace-assets",
                     )
                 release = forge.delete_asset(release, path.name) or release
-            try:
-                release = forge.upload_asset(release, path) or release
-            except ForgeError:
-                # The answer may be lost although the asset was stored: look before failing.
-                found = forge.find_release(journal.tag)
-                if found is None or found.assets.get(path.name) != artifact["size"]:
-                    raise
-                release = found
-            stored = release.assets.get(path.name)
-            if stored is not None and stored != artifact["size"]:
-                raise ReleaseError(
-                    f"the release {journal.tag} holds an asset {path.name} of {stored} bytes, "
-                    f"not the {artifact['size']} bytes built; nothing was replaced",
-                    hint="check the published file, or rerun with --resume --replace-assets",
-                )
+            release = forge.upload_asset(release, path) or release
         if release.draft:
             release = forge.publish_release(release) or release
         journal.record("forge", release_id=release.id, url=release.url)
