@@ -21,6 +21,7 @@ from click.testing import CliRunner
 
 from release_tool.cli import COMMANDS, cli
 from release_tool.demo import build_demo
+from release_tool.sandbox import GitHubEmulator
 
 BIG = "1" + "0" * 5000
 ROOT = Path(__file__).resolve().parents[1]
@@ -290,6 +291,12 @@ def test_bad_input_is_one_line(demo, monkeypatch, args, stdin, prepare, code):
     monkeypatch.delenv("GITHUB_TOKEN", raising=False)
     monkeypatch.delenv("GH_TOKEN", raising=False)
     prepare(demo)
+    if "sandbox" in args:  # an accepted data file would serve forever: fail instead
+
+        def serve_forever(self):
+            raise AssertionError("the emulator accepted the input and started serving")
+
+        monkeypatch.setattr(GitHubEmulator, "start", serve_forever)
     result = CliRunner().invoke(cli, args, input=stdin)
     lines = result.stderr.splitlines()
     assert result.exit_code == code, result.stderr
