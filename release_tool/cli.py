@@ -68,6 +68,12 @@ def _fail(message: str, code: int) -> None:
     sys.exit(code)
 
 
+class Interrupted(ReleaseToolError):
+    """Ctrl-C: the run stops with exit code 130."""
+
+    exit_code = 130
+
+
 class ToolGroup(click.Group):
     """The root group: runs a command and reports errors in one line, never a traceback.
 
@@ -85,6 +91,16 @@ class ToolGroup(click.Group):
             return None
         module_name, _, attribute = target.partition(":")
         return getattr(importlib.import_module(module_name), attribute)
+
+    def invoke(self, ctx: click.Context):
+        """Run the command; Ctrl-C (even while its module loads) is one line, exit 130.
+
+        click would turn the interrupt into an "Aborted!" after an empty line.
+        """
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise Interrupted("interrupted") from None
 
     def main(self, args=None, prog_name=None, **extra):  # type: ignore[override]
         """Run the CLI; expected errors become one stderr line and an exit code."""
