@@ -13,7 +13,7 @@ from pathlib import Path
 from .core.config import Config, load_config
 from .errors import InputError
 from .forge.github import DEFAULT_URL, GitHubForge, GitHubSettings
-from .forge.slug import check_slug, slug_from_url
+from .forge.slug import check_slug, local_path, slug_from_remote
 from .history.gitrepo import GitRepo
 from .history.inventory import Inventory
 from .secrets import read_token
@@ -77,11 +77,16 @@ class Settings:
         if self.github_repo:
             return check_slug(self.github_repo)
         url = self.repo.remote_url()
-        slug = slug_from_url(url) if url else None
+        slug = slug_from_remote(url, cwd=self.repo.root) if url else None
         if slug is None:
+            why = "does not exist"
+            if url:
+                local = local_path(url) is not None
+                why = "is a local repository without a GitHub origin" if local else (
+                    "has no usable URL")  # fmt: skip
             raise InputError(
-                f"cannot tell the GitHub repository: remote {self.repo.remote!r} "
-                f"{'has no usable URL' if url else 'does not exist'}; give --github-repo owner/name"
+                f"cannot tell the GitHub repository: remote {self.repo.remote!r} {why}; "
+                "give --github-repo owner/name"
             )
         return slug
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import socket
+import subprocess
 import sys
 
 import pytest
@@ -177,3 +178,34 @@ def test_children_get_no_forge_token(monkeypatch):
         assert "ghp_" not in json.dumps(env)
         assert env["TWINE_USERNAME"] == "kept"
     assert seen["EXTRA"] == "1"
+
+
+@pytest.mark.parametrize("form", ["path", "relative", "file-url"])
+def test_a_local_origin_is_named_after_its_github_upstream(make_repo, tmp_path, form):
+    """A clone of a local mirror: the client and ``sandbox serve`` agree on owner/name."""
+    from release_tool.sandbox import GitHubEmulator
+
+    upstream = make_repo("upstream")
+    upstream.commit("Initial import")
+    upstream.tag("v8.0.0", message="v8.0.0")
+    mirror = tmp_path / "mirror" / "DIRAC.git"
+    subprocess.run(["git", "clone", "--quiet", "--bare", str(upstream.path), str(mirror)],
+                   check=True)  # fmt: skip
+    subprocess.run(["git", "-C", str(mirror), "remote", "set-url", "origin",
+                    "https://github.com/DIRACGrid/DIRAC.git"], check=True)  # fmt: skip
+    work = tmp_path / "work"
+    subprocess.run(["git", "clone", "--quiet", str(mirror), str(work)], check=True)
+    url = {"path": str(mirror), "relative": "../mirror/DIRAC.git",
+           "file-url": mirror.as_uri()}[form]  # fmt: skip
+    subprocess.run(["git", "-C", str(work), "remote", "set-url", "origin", url], check=True)
+    assert Settings(repo_path=work).github_slug() == "DIRACGrid/DIRAC"
+    with GitHubEmulator.from_repo(work) as gh:
+        assert gh.repo.full_name == "DIRACGrid/DIRAC"
+
+
+def test_a_local_origin_without_upstream_is_explained(make_repo, tmp_path):
+    repo = make_repo()
+    repo.commit("Initial import")
+    repo.make_bare_origin(tmp_path / "origin.git", ["integration"])
+    with pytest.raises(InputError, match="local repository without a GitHub origin"):
+        Settings(repo_path=repo.path).github_slug()
