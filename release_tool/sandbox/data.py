@@ -197,7 +197,8 @@ def _entry(entry: Any, where: str) -> PullSpec:
     number = entry.get("number")
     if not isinstance(number, int) or isinstance(number, bool) or not 1 <= number <= MAX_NUMBER:
         raise InputError(
-            f"{where}: 'number' must be a positive integer (at most {MAX_NUMBER}), got {_short(number)}"
+            f"{where}: 'number' must be a positive integer (at most {MAX_NUMBER}), "
+            f"got {_short(number)}"
         )
     where = f"{where} (#{number})"
     title = entry.get("title")
