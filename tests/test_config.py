@@ -32,7 +32,7 @@ DIRAC_DEFAULTS = {
     "open_series_with": "alpha",
     "tag_prefix": "v",
     "remote": "origin",
-    "cumulative": False,
+    "cumulative": None,
     "lines": {},
     "notes_file": "release.notes",
     "version_files": (),
@@ -273,13 +273,13 @@ def test_section_name():
 @pytest.mark.parametrize(
     ("table", "branch", "expected"),
     [
-        ({}, "rel-v7r3", False),
+        ({}, "rel-v7r3", None),
         ({"cumulative": True}, "rel-v7r3", True),
         ({"cumulative": True, "lines": {"rel-v7r3": {"cumulative": False}}}, "rel-v7r3", False),
         ({"lines": {"rel-v7r3": {"cumulative": True}}}, "rel-v7r3", True),
-        ({"lines": {"rel-v7r3": {"cumulative": True}}}, "rel-v8r0", False),
+        ({"lines": {"rel-v7r3": {"cumulative": True}}}, "rel-v8r0", None),
         ({"cumulative": True, "lines": {"rel-v7r3": {"scheme": "legacy"}}}, "rel-v7r3", True),
-        ({"lines": {"rel-v7r3": {"scheme": "legacy"}}}, "rel-v7r3", False),
+        ({"lines": {"rel-v7r3": {"scheme": "legacy"}}}, "rel-v7r3", None),
     ],
 )
 def test_is_cumulative(table, branch, expected):

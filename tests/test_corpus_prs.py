@@ -101,3 +101,45 @@ def test_recall_against_release_notes(webapp):
             tag,
             number,
         )
+
+
+def _recall(webapp, discovery, notes, commits_of, wanted, cumulative):
+    """(found, listed) over the releases ``wanted`` picks, with ``cumulative`` as given."""
+    hit = total = 0
+    for tag, numbers in notes.items():
+        release = discovery.release_named(tag)
+        if release is None or not wanted(release):
+            continue
+        (result,) = discovery.answer([discovery.for_release(release, cumulative=cumulative)])
+        found = {pr.number for pr in result.prs}
+        for number in numbers:
+            if any(is_ancestor(webapp, c, tag) for c in commits_of.get(number, [])):
+                total += 1
+                hit += number in found
+    return hit, total
+
+
+def test_default_recall_on_legacy_cumulative_releases(webapp):
+    """``vXrY-preN`` and ``vXrY`` list everything since the previous series, with no setting."""
+    notes = notes_sections(corpus_file("release-notes", "WebAppDIRAC.release.notes"))
+    discovery = Discovery(Inventory(GitRepo(webapp), Config()))
+    commits_of: dict[int, list[str]] = {}
+    for entry in discovery.index().entries:
+        commits_of.setdefault(entry.number, []).append(entry.commit)
+
+    def legacy_cumulative(release) -> bool:
+        legacy = any(t.startswith("v") and "r" in t and "." not in t for t in release.tags)
+        version = release.version
+        return legacy and (version.is_prerelease or version.pep.micro == 0)
+
+    hit, total = _recall(webapp, discovery, notes, commits_of, legacy_cumulative, None)
+    old_hit, _ = _recall(webapp, discovery, notes, commits_of, legacy_cumulative, False)
+    print(f"\nlegacy -preN/vXrY, defaults: recall {hit}/{total} = {hit / total:.1%} "
+          f"(not cumulative: {old_hit / total:.1%})")  # fmt: skip
+    assert total > 30
+    assert hit / total > 0.9 and old_hit / total < 0.5
+    # PEP 440 releases keep their non-cumulative ranges by default
+    pep = lambda release: not legacy_cumulative(release) and release.version.is_prerelease  # noqa: E731
+    assert _recall(webapp, discovery, notes, commits_of, pep, None) == _recall(
+        webapp, discovery, notes, commits_of, pep, False
+    )

@@ -198,8 +198,24 @@ def test_unknown_type_is_reported_and_kept_as_its_own_item():
 def test_template_placeholder_is_an_unknown_type_and_system():
     body = "BEGINRELEASENOTES\n*Subsystem\nNEW/CHANGE/FIX: explanation\nENDRELEASENOTES"
     notes = parse_body(body, known_systems=("Core", "WorkloadManagementSystem"))
-    assert codes(notes) == ["unknown-system", "unknown-type"]
+    assert codes(notes) == ["placeholder", "unknown-type"]
     assert [p.line for p in notes.problems] == [2, 3]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "BEGINRELEASENOTES\n*Subsystem\nNEW:\nENDRELEASENOTES",
+        "BEGINRELEASENOTES\n\n*Subsystem\n\nNEW:\n\nENDRELEASENOTES\n",
+        "BEGINRELEASENOTES\n*subsystem\nFIX: a real fix\nENDRELEASENOTES",
+    ],
+)
+def test_pr_template_placeholders_are_problems_without_known_systems(body):
+    problems = parse_body(body).problems
+    assert "placeholder" in {p.code for p in problems}
+    assert "'*Subsystem' is the PR template's placeholder" in problems[0].message.replace(
+        "subsystem", "Subsystem"
+    )
 
 
 def test_unknown_system_only_with_known_systems():

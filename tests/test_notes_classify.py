@@ -285,3 +285,30 @@ def test_free_text_is_prefixed_with_its_refs_and_deduplicated():
     prs = [pr(1, "x", body), pr(2, "[sweep:integration] x", body, origin=1)]
     notes = release_notes(prs, "v1")
     assert notes.free_text == ["(#1, #2) Run the DB migration."]
+
+
+# --------------------------------------------------------------------------- DIRAC-style settings
+
+
+def test_without_title_fallback_titles_and_labels_give_no_notes():
+    config = NotesConfig(title_fallback=False)
+    assert summary(classify_pr(pr(1, "fix: new pylint version fixes"), config)) == (
+        "unclassified", None, []
+    )  # fmt: skip
+    assert classify_pr(pr(2, "Something", labels=["bug"]), config).status == "unclassified"
+    # exclusions still apply, and bodies still come first
+    assert classify_pr(pr(3, "docs: typo"), config).status == "excluded"
+    assert classify_pr(pr(4, "x", labels=["no-release-notes"]), config).status == "excluded"
+    assert classify_pr(pr(5, "fix: t", BLOCK), config).source == "body"
+    # the default (None) keeps titles
+    assert classify_pr(pr(1, "fix: new pylint version fixes")).source == "title"
+
+
+def test_pr_template_left_as_it_was_is_no_note():
+    template = "BEGINRELEASENOTES\n\n*Subsystem\nNEW:\n\nENDRELEASENOTES\n"
+    c = classify_pr(pr(6, "Improve things", template), NotesConfig(title_fallback=False))
+    assert c.status == "unclassified"
+    notes = release_notes([pr(6, "Improve things", template)], "v1", config=NotesConfig())
+    assert notes.entries == [] and [e.refs for e in notes.unclassified] == [["#6"]]
+    kept = classify_pr(pr(7, "x", "BEGINRELEASENOTES\n*Subsystem\nFIX: real\nENDRELEASENOTES"))
+    assert summary(kept) == ("noted", "body", [(None, "FIX", "real", ["#7"], False)])

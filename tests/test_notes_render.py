@@ -68,8 +68,23 @@ def test_dirac_minimal_release_and_several_releases():
     assert render([], "dirac") == ""
 
 
-def test_dirac_ignores_review_mode():
-    assert render(sample(), "dirac", review=True) == render(sample(), "dirac")
+def test_dirac_shows_review_mode():
+    plain = render(sample(), "dirac")
+    review = render(sample(), "dirac", review=True)
+    assert review.startswith(plain) and review != plain
+    assert "Review of v8.0.20 (not part of the notes):" in review
+    assert "Excluded on purpose\n  (#7006) docs: typo [title type docs]" in review
+
+
+@pytest.mark.parametrize("fmt", ["dirac", "markdown", "rst", "json"])
+def test_every_format_shows_the_review_lists(fmt):
+    notes = sample()
+    notes.unclassified = [Entry(None, ["#7100"], "Unnoted work")]
+    notes.released_elsewhere = [Entry(None, ["#7101"], "Shipped before", source="v7r3p2")]
+    plain = render(notes, fmt)
+    review = render(notes, fmt, review=True)
+    for text in ("Unnoted work", "Shipped before", "v7r3p2", "7006"):
+        assert text not in plain and text in review
 
 
 def test_markdown_with_links():
@@ -142,7 +157,10 @@ def test_json_stable_keys():
         "breaking": False,
     }
     review = json.loads(render(sample(), "json", review=True))
-    assert list(review) == ["version", "date", "sections", "free_text", "unclassified", "excluded"]
+    assert list(review) == [
+        "version", "date", "sections", "free_text", "unclassified", "excluded",
+        "released_elsewhere",
+    ]  # fmt: skip
     assert review["excluded"] == [
         {"refs": ["#7006"], "title": "docs: typo", "reason": "title type docs"}
     ]

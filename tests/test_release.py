@@ -324,10 +324,43 @@ def test_no_upload_leaves_the_index_alone(world):
 
 def test_prerelease_from_integration(world):
     git(world["repo"], "checkout", "--quiet", "integration")
-    result = release(world, "-b", "integration", "--yes")
+    result = release(world, "-b", "integration", "--yes", "--allow-unnoted")
     assert result.exit_code == 0, result.stderr
     (published,) = world["gh"].repo.releases.values()
     assert (published.tag_name, published.prerelease) == ("v8.1.0a3", True)
+
+
+def test_unnoted_prs_are_refused_unless_allowed(world):
+    """#12 on integration has no notes anywhere: an empty section is never committed silently."""
+    git(world["repo"], "checkout", "--quiet", "integration")
+    before = state(world)
+    dry = release(world, "-b", "integration", "--dry-run")
+    assert dry.exit_code == 0, dry.stderr
+    assert "notes of v8.1.0a3: 1 PR(s): 0 noted, 1 unclassified, 0 excluded" in dry.stderr
+    assert "refused: the notes of v8.1.0a3 would be empty although its range has 1 PR(s)" in (
+        dry.stdout
+    )
+    assert "the release would be refused" in dry.stdout and state(world) == before
+    refused = release(world, "-b", "integration", "--yes")
+    assert refused.exit_code == 1 and "--allow-unnoted" in refused.stderr
+    assert refused.stderr.splitlines()[-1].startswith("release-tool: error: the notes of v8.1.0a3")
+    assert state(world) == before  # refused before anything, no journal either
+    allowed = release(world, "-b", "integration", "--yes", "--allow-unnoted")
+    assert allowed.exit_code == 0, allowed.stderr
+
+
+def test_unclassified_pr_beside_noted_ones_is_refused(world):
+    repo = world["repo"]
+    git(repo, "checkout", "--quiet", "-b", "80_tune")
+    git(repo, "commit", "--quiet", "--allow-empty", "-m", "Tune the matcher")
+    git(repo, "checkout", "--quiet", "rel-v8r0")
+    git(repo, "merge", "--quiet", "--no-ff", "-m",
+        "Merge pull request #40 from erin/80_tune\n\nTune the matcher", "80_tune")  # fmt: skip
+    git(repo, "push", "--quiet", "origin", "rel-v8r0")
+    dry = release(world, "-b", "rel-v8r0", "--dry-run")
+    assert "2 PR(s): 1 noted, 1 unclassified, 0 excluded" in dry.stderr
+    assert "refused: 1 PR(s) of v8.0.2 have no release notes: #40" in dry.stdout
+    assert release(world, "-b", "rel-v8r0", "--yes").exit_code == 1
 
 
 def test_shallow_clone_is_refused(world, tmp_path):

@@ -13,7 +13,7 @@ from ..files import check_target, replace_file
 from ..forge.urls import web_url
 from ..history.discovery import Discovery
 from ..notes import render
-from ..notes.build import notes_for, write_section
+from ..notes.build import build_notes, write_section
 from ..notes.lint import format_problems, github_annotations, lint_body
 from ..notes.parse_file import parse_notes
 from ..sanitize import for_file, for_terminal
@@ -22,6 +22,8 @@ from . import pass_settings
 from .prs import fill_from_forge
 
 FORMATS = ("dirac", "markdown", "rst", "json")
+#: How to get PR bodies read, as this command's options say it.
+FETCH_HINT = "set GITHUB_TOKEN (or --token-file), or pass --source github"
 
 
 def _source_is_github(settings, source: str) -> bool:
@@ -54,8 +56,19 @@ def repo_url(settings) -> str | None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Put the dirac section into this notes file (idempotent).",
 )
-@click.option("--review", is_flag=True, help="Also list unclassified and excluded PRs.")
-@click.option("--cumulative", is_flag=True, help="-preN and X.Y.0: all since the last series.")
+@click.option(
+    "--review",
+    is_flag=True,
+    help="Also list unclassified, excluded and already released PRs (every format).",
+)
+@click.option(
+    "--cumulative/--no-cumulative",
+    default=None,
+    help="-preN and X.Y.0: all since the last series (default: for legacy vXrY tags).",
+)
+@click.option(
+    "--force", is_flag=True, help="With --write: replace the section of a tagged version."
+)
 @click.option(
     "--source",
     type=click.Choice(("auto", "git", "github")),
@@ -65,7 +78,7 @@ def repo_url(settings) -> str | None:
 )
 @click.pass_context
 def notes_group(ctx, branch, until, since, version, fmt, output, write_file, review, cumulative,
-                source) -> None:  # fmt: skip
+                force, source) -> None:  # fmt: skip
     """Render the release notes of a release or of a line's unreleased head."""
     if ctx.invoked_subcommand is not None:
         return
@@ -85,7 +98,7 @@ def notes_group(ctx, branch, until, since, version, fmt, output, write_file, rev
     if until is not None:
         release = discovery.release_named(until) if since is None else None
         if release is not None:
-            spec = discovery.for_release(release, cumulative=cumulative or None)
+            spec = discovery.for_release(release, cumulative=cumulative)
         else:
             spec = discovery.for_refs(since, until, branch)
     else:
@@ -94,11 +107,18 @@ def notes_group(ctx, branch, until, since, version, fmt, output, write_file, rev
     if from_github:
         fill_from_forge(settings.github_forge(progress), [result])
     heading = _heading(settings, version, spec, branch)
-    notes = notes_for(result, heading, settings.config, settings.repo.root)
+    built = build_notes(result, heading, settings.config, settings.repo.root)
+    hint = "pass --source github (or auto) to read them" if source == "git" else FETCH_HINT
+    for line in built.coverage.messages(hint):
+        progress(line)
+    notes = built.notes
     template_dir = settings.config.notes.templates
     if write_file is not None:
         section = render(notes, "dirac", template_dir=template_dir)
-        changed = write_section(write_file, section, heading)
+        released = not force and (
+            spec.release is not None or settings.repo.local_tag(heading) is not None
+        )
+        changed = write_section(write_file, section, heading, released=released)
         click.echo(f"{'updated' if changed else 'unchanged'}: [{heading}] in {write_file}")
         return
     text = render(notes, fmt, template_dir=template_dir, repo_url=repo_url(settings), review=review)

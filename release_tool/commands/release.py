@@ -55,10 +55,16 @@ def default_uploader(paths, url):
     "emulator, local index), then pip install the result. Nothing else changes.",
 )
 @click.option("--keep-sandbox", is_flag=True, help="With --rehearse: keep the sandbox.")
+@click.option(
+    "--allow-unnoted",
+    is_flag=True,
+    help="Release although PRs of the range have no notes, or the notes are empty.",
+)
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
 @pass_settings
 def release_command(settings, branches, version, dry_run, resume, no_push, no_publish, index_url,
-                    replace_assets, no_upload, rehearse, keep_sandbox, yes) -> None:  # fmt: skip
+                    replace_assets, no_upload, rehearse, keep_sandbox, allow_unnoted,
+                    yes) -> None:  # fmt: skip
     """Cut a release: notes commit, tag, build, push, GitHub release, index upload."""
     if version and len(branches) > 1:
         raise InputError("--version applies to one --branch only")
@@ -72,7 +78,8 @@ def release_command(settings, branches, version, dry_run, resume, no_push, no_pu
     original = settings.repo.current_branch() if len(branches) > 1 else None
     try:
         _release_each(settings, branches, version, dry_run, resume, no_push, no_publish,
-                      index_url, replace_assets, no_upload, yes, progress, outcomes)  # fmt: skip
+                      index_url, replace_assets, no_upload, yes, progress, outcomes,
+                      allow_unnoted=allow_unnoted)  # fmt: skip
     finally:
         if original is not None and settings.repo.current_branch() != original:
             settings.repo.run("checkout", "--quiet", original)
@@ -94,7 +101,9 @@ def rehearse_release(settings, branch, version, progress, keep) -> str:
         inner = Settings(repo_path=sandbox["repo"], github_url=sandbox["github_url"],
                          github_repo=sandbox["github_repo"], token=sandbox["token"],
                          cache_dir=sandbox["repo"] / ".git" / "release-tool")  # fmt: skip
-        options = ReleaseOptions(branch=line, version=version, index_url=sandbox["index_url"])
+        options = ReleaseOptions(
+            branch=line, version=version, index_url=sandbox["index_url"], allow_unnoted=True
+        )  # the emulator has no PR bodies
 
         def uploader(paths, url):  # the sandbox index takes any credentials
             from ..release.upload import upload
@@ -108,13 +117,14 @@ def rehearse_release(settings, branch, version, progress, keep) -> str:
 
 
 def _release_each(settings, branches, version, dry_run, resume, no_push, no_publish, index_url,
-                  replace_assets, no_upload, yes, progress, outcomes) -> None:  # fmt: skip
+                  replace_assets, no_upload, yes, progress, outcomes, *,
+                  allow_unnoted=False) -> None:  # fmt: skip
     """Release each line in turn; with several lines, check each out (a clean tree only)."""
     for branch in branches:
         options = ReleaseOptions(
             branch=branch, version=version, dry_run=dry_run, resume=resume, push=not no_push,
             publish=not no_publish, index_url=index_url, replace_assets=replace_assets,
-            upload=not no_upload,
+            upload=not no_upload, allow_unnoted=allow_unnoted,
         )  # fmt: skip
         releaser = Releaser(settings, options, builder=default_builder,
                             uploader=default_uploader, progress=progress)  # fmt: skip
@@ -125,8 +135,10 @@ def _release_each(settings, branches, version, dry_run, resume, no_push, no_publ
                 settings.repo.run("checkout", "--quiet", settings.repo.check_branch_name(branch))
                 settings.__dict__.pop("inventory", None)  # branch heads moved
             if dry_run:
-                click.echo(for_terminal(releaser.plan().describe()))
-                outcomes.append((branch, "planned (dry run): nothing was changed", True))
+                plan = releaser.plan()
+                click.echo(for_terminal(plan.describe()))
+                refused = f"; the release would be refused: {plan.refusal}" if plan.refusal else ""
+                outcomes.append((branch, f"planned (dry run): nothing was changed{refused}", True))
                 continue
             if not yes and not resume:
                 plan = releaser.plan()

@@ -13,6 +13,7 @@ Zero configuration describes a DIRAC-style repository: release branches
     tag_prefix = "v"
     remote = "origin"
     cumulative = false          # -preN and X.Y.0 list everything since the previous series
+                                # (default: only for legacy vXrY-preN and vXrY releases)
 
     notes_file = "release.notes"
     version_files = ["src/pkg/__init__.py"]   # __version__ = "..." set at each release
@@ -73,7 +74,7 @@ class Config:
     open_series_with: str = "alpha"
     tag_prefix: str = "v"
     remote: str = "origin"
-    cumulative: bool = False
+    cumulative: bool | None = None
     lines: dict[str, LineConfig] = field(default_factory=dict)
     # -- cutting a release
     notes_file: str = "release.notes"
@@ -85,8 +86,12 @@ class Config:
     build_isolation: bool = True
     notes: NotesConfig = field(default_factory=NotesConfig)
 
-    def is_cumulative(self, branch: str) -> bool:
-        """Whether the line on ``branch`` writes cumulative notes (``-preN`` and ``X.Y.0``)."""
+    def is_cumulative(self, branch: str) -> bool | None:
+        """Whether the line on ``branch`` writes cumulative notes (``-preN`` and ``X.Y.0``).
+
+        None when not configured: legacy releases (``vXrY-preN``, ``vXrY``) are
+        cumulative, PEP 440 ones are not (see the history's discovery).
+        """
         line = self.lines.get(branch)
         if line is not None and line.cumulative is not None:
             return line.cumulative

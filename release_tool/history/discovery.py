@@ -18,7 +18,7 @@ from ..errors import InputError
 from ..forge.base import PrInfo
 from .index import HistoryIndex, PullRequest, Record
 from .inventory import Inventory
-from .ranges import PRE_LINE, line_key, previous_release
+from .ranges import PRE_LINE, is_legacy_tag, line_key, previous_release
 
 Progress = Callable[[str], None]
 
@@ -152,6 +152,8 @@ class Discovery:
         branch = self.line_branch(release)
         if cumulative is None:
             cumulative = self.config.is_cumulative(branch)
+        if cumulative is None:  # legacy DIRAC wrote cumulative notes for -preN and vXrY
+            cumulative = any(is_legacy_tag(tag) for tag in release.tags)
         previous = previous_release(release, self.releases, index.contains, cumulative=cumulative)
         return RangeSpec(
             line=branch,

@@ -9,7 +9,8 @@ import bisect
 from collections.abc import Callable, Sequence
 
 from ..core.tags import Release
-from ..core.versions import Version
+from ..core.versions import LEGACY, Version, parse
+from ..errors import VersionError
 
 #: ``contains(ancestor_commit, descendant_commit)``: ancestry, reflexive.
 Contains = Callable[[str, str], bool]
@@ -25,6 +26,14 @@ def line_key(version: Version) -> str | tuple[int, int]:
 def is_cumulative_kind(version: Version) -> bool:
     """Whether legacy DIRAC wrote cumulative notes for this release: ``-preN`` and ``X.Y.0``."""
     return version.is_prerelease or version.pep.micro == 0
+
+
+def is_legacy_tag(tag: str) -> bool:
+    """Whether a tag is written in DIRAC's legacy scheme (``v4r3-pre12``, ``v7r3p36``)."""
+    try:
+        return parse(tag).scheme == LEGACY
+    except VersionError:
+        return False
 
 
 def previous_release(

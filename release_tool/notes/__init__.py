@@ -4,7 +4,8 @@ Modules, one job each:
 
 * :mod:`.model` - ``Entry(type, refs, text, system, breaking, source)``,
   ``Section(system, entries)``, ``ReleaseNotes(version, date, sections,
-  free_text, metadata, unclassified, excluded)`` with ``as_dict(review=False)``
+  free_text, metadata, unclassified, excluded, released_elsewhere)`` with
+  ``as_dict(review=False)``
   (stable keys ``version``, ``date``, ``sections`` [``system``, ``entries``
   [``type``, ``refs``, ``text``, ``breaking``]], ``free_text``; in review
   mode also ``unclassified`` and ``excluded``), ``Problem(line, message, code)``.
@@ -32,6 +33,16 @@ Modules, one job each:
   repo_url=None, review=False) -> str`` for ``dirac``, ``markdown``, ``rst``
   (templates) and ``json``; ``available_formats(template_dir)``.
 * :mod:`.write` - ``prepend_release(existing, section, version)``: idempotent.
+* :mod:`.style` - ``notes_style(templates, notes_file, notes) -> NotesStyle``:
+  whether a repository writes DIRAC-style notes (PR template asks for a
+  notes block, or ``release.notes`` has DIRAC sections), and why.
+* :mod:`.coverage` - ``coverage(refs, notes, bodies_read=...) -> Coverage``:
+  noted / unclassified / excluded / released-elsewhere PRs of a range, the
+  stderr ``messages(fetch_hint)`` and the release's ``refusal()``.
+* :mod:`.build` (I/O at the edge) - ``build_notes(pr_list, version, config,
+  root) -> BuiltNotes(notes, coverage, style)`` decides the per-repository
+  settings and leaves out PRs released by another line;
+  ``write_section(path, section, version, released=...)``.
 * :mod:`.lint` - ``lint_body(text, known_types=None, known_systems=None, *,
   config=None) -> list[Problem]``, ``format_problems(problems, source)``,
   ``github_annotations(problems, file=None, title=None)``.

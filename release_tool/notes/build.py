@@ -1,20 +1,74 @@
 """Release notes of a range: PRs from history, details from the forge, rules from config.
 
 The bridge between PR discovery (:mod:`release_tool.history.discovery`), the forge,
-and the pure notes core (:mod:`release_tool.notes`).
+and the pure notes core (:mod:`release_tool.notes`). Settings left to the
+repository (``title_fallback``, ``omit_released_elsewhere``) are decided here
+from its PR template and notes file (:mod:`.style`); :func:`build_notes`
+also says how much of the range the notes cover (:mod:`.coverage`).
 """
 
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.config import Config
+from ..core.versions import parse
+from ..errors import PolicyError, VersionError
 from ..files import read_target, replace_file
 from ..history.discovery import PrList
 from ..sanitize import for_file
-from . import ReleaseNotes, release_notes
+from . import NotesConfig, ReleaseNotes, release_notes
+from .classify import strip_title_prefixes
+from .coverage import Coverage, coverage
 from .fragments import towncrier_fragments, uses_towncrier
-from .write import prepend_release
+from .model import Entry
+from .style import PR_TEMPLATE_PATHS, NotesStyle, notes_style
+from .write import find_release, prepend_release
+
+
+@dataclass
+class BuiltNotes:
+    """The notes of a range, how much of it they cover, and the repository's notes style."""
+
+    notes: ReleaseNotes
+    coverage: Coverage
+    style: NotesStyle | None
+
+
+def repository_style(root: Path, config: Config) -> NotesStyle:
+    """Whether the repository at ``root`` writes DIRAC-style notes (see :mod:`.style`)."""
+    root = Path(root)
+    candidates = [root / name for name in PR_TEMPLATE_PATHS]
+    folder = root / ".github" / "PULL_REQUEST_TEMPLATE"
+    if folder.is_dir():
+        candidates += sorted(folder.glob("*.md"))
+    templates = {}
+    for path in candidates:
+        if path.is_file():
+            templates[path.relative_to(root).as_posix()] = path.read_text(
+                encoding="utf-8", errors="replace"
+            )
+    notes_path = root / config.notes_file
+    notes = notes_path.read_bytes() if notes_path.is_file() else None
+    return notes_style(templates, config.notes_file, notes)
+
+
+def resolved_notes_config(config: Config, root: Path) -> tuple[NotesConfig, NotesStyle | None]:
+    """The notes settings with the per-repository defaults decided, and the style if asked."""
+    notes = config.notes
+    if notes.title_fallback is not None and notes.omit_released_elsewhere is not None:
+        return notes, None
+    style = repository_style(root, config)
+    resolved = dataclasses.replace(
+        notes,
+        title_fallback=(not style.dirac) if notes.title_fallback is None
+        else notes.title_fallback,
+        omit_released_elsewhere=style.dirac if notes.omit_released_elsewhere is None
+        else notes.omit_released_elsewhere,
+    )  # fmt: skip
+    return resolved, style
 
 
 def pr_records(result: PrList) -> list[dict]:
@@ -36,23 +90,76 @@ def pr_records(result: PrList) -> list[dict]:
     return records
 
 
+def build_notes(result: PrList, version: str, config: Config, root: Path) -> BuiltNotes:
+    """The release notes of one PR list, headed ``version``, with their coverage.
+
+    With ``omit_released_elsewhere``, PRs that a release of another line
+    already shipped (``result.first_released_in``) are not classified: they
+    are listed in ``released_elsewhere`` (review mode) instead. A
+    pre-release of the same series does not count: legacy ``vXrY`` notes
+    list the work of their ``-preN`` releases.
+    """
+    fragments = towncrier_fragments(root) if uses_towncrier(root) else {}
+    settings, style = resolved_notes_config(config, root)
+    records = pr_records(result)
+    released: list[Entry] = []
+    if settings.omit_released_elsewhere:
+        elsewhere = {
+            ref: tag
+            for ref, tag in result.first_released_in.items()
+            if not _earlier_pre_release(tag, version)
+        }
+        released = [
+            Entry(None, [r["ref"]], strip_title_prefixes(r["title"]), source=elsewhere[r["ref"]])
+            for r in records
+            if r["ref"] in elsewhere
+        ]
+        records = [r for r in records if r["ref"] not in elsewhere]
+    notes = release_notes(records, version, config=settings, fragments=fragments)
+    notes.released_elsewhere = released
+    report = coverage(
+        [pr.ref for pr in result.prs],
+        notes,
+        bodies_read=result.details is not None,
+        titles_used=settings.title_fallback is not False,
+        style=style.reason if style is not None else None,
+    )
+    return BuiltNotes(notes, report, style)
+
+
+def _earlier_pre_release(tag: str, version: str) -> bool:
+    """Whether ``tag`` is a pre-release of ``version``'s series: part of its cumulative notes."""
+    try:
+        first, this = parse(tag), parse(version)
+    except VersionError:
+        return False
+    return first.is_prerelease and first.series == this.series
+
+
 def notes_for(result: PrList, version: str, config: Config, root: Path) -> ReleaseNotes:
     """The release notes of one PR list, headed ``version`` (a tag such as ``v8.0.21``)."""
-    fragments = towncrier_fragments(root) if uses_towncrier(root) else {}
-    return release_notes(pr_records(result), version, config=config.notes, fragments=fragments)
+    return build_notes(result, version, config, root).notes
 
 
-def write_section(path: Path, section: str, version: str) -> bool:
+def write_section(path: Path, section: str, version: str, *, released: bool = False) -> bool:
     """Put ``section`` into the notes file at ``path`` (replacing ``version``'s); True if changed.
 
     The rest of the file is kept byte for byte; the file is replaced
     atomically with its permission bits, so a failure never leaves it
     half-written. Symbolic links, read-only and non-regular files are refused
-    (:mod:`release_tool.files`).
+    (:mod:`release_tool.files`). With ``released`` (the version is tagged
+    already) an existing, different section of ``version`` is curated history:
+    :class:`~release_tool.errors.PolicyError`, nothing written.
     """
     existing = read_target(path)
     updated = prepend_release(existing, for_file(section), version)
     if updated == existing:
         return False
+    if released and find_release(existing.decode("utf-8", "surrogateescape"), version):
+        raise PolicyError(
+            f"{path.name} already has a section [{version}] and {version} is released (tagged): "
+            "it was left as it is",
+            hint="compare with 'release-tool notes --until ...' and pass --force to replace it",
+        )
     replace_file(path, updated)
     return True

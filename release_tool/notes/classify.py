@@ -11,6 +11,11 @@ The notes of one PR come from the first source that has them:
 4. a label of ``label_types`` (``bug`` -> FIX; a label mapped to None excludes);
 5. otherwise the PR is unclassified: listed for review, never dropped.
 
+With ``title_fallback = false`` (DIRAC-style repositories) sources 3 and 4
+give no notes, only exclusions: their text would be the PR title. A body
+entry left as the PR template wrote it (an empty ``NEW:``) is no note, and
+the template's ``*Subsystem`` heading is no system.
+
 A label of ``exclude_labels`` (``no-release-notes``) excludes a PR first.
 Title prefixes in brackets (``[sweep:integration]``, ``[8.0]``) are ignored.
 
@@ -28,6 +33,7 @@ from typing import Any, NamedTuple
 
 from .body import parse_body
 from .config import NotesConfig
+from .grammar import is_placeholder_system
 from .model import Entry, Problem, ReleaseNotes
 from .systems import alias_table, normalise_system, organise
 
@@ -205,10 +211,12 @@ def classify_pr(
     breaking = title.breaking or bool(pr.body and _BREAKING_FOOTER.search(pr.body))
     body = parse_body(pr.body, config)
     problems = body.problems
-    if body.entries:
-        entries = body.entries
+    entries = [entry for entry in body.entries if entry.text.strip()]  # not the template's
+    if entries:
         for entry in entries:
             entry.refs = [pr.ref]
+            if is_placeholder_system(entry.system):
+                entry.system = None
             entry.system = entry.system or scope
             entry.breaking = entry.breaking or breaking
             entry.source = "body"
@@ -223,7 +231,8 @@ def classify_pr(
             return Classification(pr, NOTED, "towncrier", entries, problems=problems)
     if title.status == EXCLUDED:
         return Classification(pr, EXCLUDED, f"title type {title.word}", problems=problems)
-    if title.status == NOTED:
+    titles = config.title_fallback is not False
+    if title.status == NOTED and titles:
         entry = Entry(title.type, [pr.ref], title.text, scope, breaking, source="title")
         return Classification(pr, NOTED, "title", [entry], problems=problems)
     labels = {k.lower(): v for k, v in config.label_types.items()}
@@ -233,6 +242,8 @@ def classify_pr(
         kind = labels[label.lower()]
         if kind is None:  # mapped to false: not release-noted
             return Classification(pr, EXCLUDED, f"label {label}", problems=problems)
+        if not titles:
+            continue
         entry = Entry(kind, [pr.ref], title.text, None, breaking, source="labels")
         return Classification(pr, NOTED, "labels", [entry], problems=problems)
     if skipped:

@@ -14,6 +14,13 @@ naming the full key of anything wrong::
     exclude_labels = ["no-release-notes"]
     towncrier_types = { feature = "NEW" }
     templates = "docs/release-templates"  # <format>.j2 overrides; relative to the repository
+    title_fallback = false            # no notes from titles and labels (default: see below)
+    omit_released_elsewhere = true    # PRs another line released: review only (default: see below)
+
+``title_fallback`` and ``omit_released_elsewhere`` left out (None) are
+decided per repository by :mod:`release_tool.notes.build`: false and true
+for a DIRAC-style repository (its notes come from notes blocks), true and
+false otherwise. The pure core reads None as true and false.
 """
 
 from __future__ import annotations
@@ -61,7 +68,11 @@ class NotesConfig:
     ``system_aliases`` extend DIRAC's table (:data:`~.systems.DIRAC_SYSTEM_ALIASES`).
     ``known_systems`` None means lint does not check system names. Maps to
     None (``title_types["docs"]``) mean "not release-noted": such PRs are
-    excluded on purpose and listed in review mode.
+    excluded on purpose and listed in review mode. ``title_fallback`` False
+    takes notes from bodies and fragments only (titles and labels still
+    exclude); ``omit_released_elsewhere`` True leaves out the PRs a release
+    of another line already shipped (listed in review mode); None means
+    "decided per repository" (see the module docstring).
     """
 
     types: tuple[str, ...] = DEFAULT_TYPES
@@ -76,6 +87,8 @@ class NotesConfig:
         default_factory=lambda: dict(DEFAULT_TOWNCRIER_TYPES)
     )
     templates: Path | None = None
+    title_fallback: bool | None = None
+    omit_released_elsewhere: bool | None = None
 
     @cached_property
     def _type_lookup(self) -> dict[str, str]:
@@ -155,6 +168,8 @@ def notes_config_from_mapping(table: Any, prefix: str = "tool.release-tool.notes
         "exclude_labels",
         "towncrier_types",
         "templates",
+        "title_fallback",
+        "omit_released_elsewhere",
     }
     for key in table:
         if key not in known:
@@ -185,6 +200,13 @@ def notes_config_from_mapping(table: Any, prefix: str = "tool.release-tool.notes
     for name in ("title_types", "label_types", "towncrier_types"):
         if name in table:
             values[name] = _type_map(_key(prefix, name), table[name], types, aliases)
+    for name in ("title_fallback", "omit_released_elsewhere"):
+        if name in table:
+            if not isinstance(table[name], bool):
+                raise ConfigError(
+                    f"{_key(prefix, name)} must be true or false, not {table[name]!r}"
+                )
+            values[name] = table[name]
     if "templates" in table:
         if not isinstance(table["templates"], str) or not table["templates"]:
             raise ConfigError(f"{_key(prefix, 'templates')} must be a path string")

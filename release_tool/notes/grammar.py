@@ -34,6 +34,15 @@ _REFS = re.compile(r"^\(\s*(?P<refs>[#!]\d+(?:\s*[,;]\s*[#!]?\d+)*)\s*\)\s*")
 _REF = re.compile(r"([#!]?)(\d+)")
 _SHOUTED = re.compile(r"[A-Z][A-Z/_-]+")
 BREAKING_PREFIX = "BREAKING:"
+#: Headings a PR template puts in its notes block for the author to replace.
+PLACEHOLDER_SYSTEMS = ("Subsystem", "SystemName")
+
+
+def is_placeholder_system(name: str | None) -> bool:
+    """Whether ``name`` is a PR template's placeholder heading (``*Subsystem``), not a system."""
+    return name is not None and name.strip().casefold() in {
+        p.casefold() for p in PLACEHOLDER_SYSTEMS
+    }
 
 
 def split_refs(text: str) -> tuple[list[str], str]:
@@ -147,7 +156,16 @@ class NotesReader:
         self.sections.append(self._section)
         self._under_heading = True
         self._target = None
-        if self._known is not None and normalise_system(name, self._table) not in self._known:
+        if is_placeholder_system(name):
+            self._problems.append(
+                Problem(
+                    lineno,
+                    f"'*{name}' is the PR template's placeholder: name the system "
+                    "(for instance *WorkloadManagement)",
+                    "placeholder",
+                )
+            )
+        elif self._known is not None and normalise_system(name, self._table) not in self._known:
             self._problems.append(Problem(lineno, f"unknown system {name!r}", "unknown-system"))
 
     def _typed(self, stripped: str, lineno: int) -> bool:

@@ -71,9 +71,11 @@ class ReleaseNotes:
     """The notes of one release.
 
     ``free_text`` holds lines that belong to the release but to no system
-    (``Based on DIRAC v6r7``). ``unclassified`` lists PRs without notes and
-    ``excluded`` the PRs left out on purpose (by label or title type); both
-    are shown in review mode only, and are empty for parsed files.
+    (``Based on DIRAC v6r7``). ``unclassified`` lists PRs without notes,
+    ``excluded`` the PRs left out on purpose (by label or title type) and
+    ``released_elsewhere`` the PRs left out because a release of another
+    line already shipped them (``source`` names that release); they are
+    shown in review mode only, and are empty for parsed files.
     ``metadata`` carries extra facts (``line``: where a parsed release starts).
     """
 
@@ -84,6 +86,7 @@ class ReleaseNotes:
     metadata: dict[str, Any] = field(default_factory=dict)
     unclassified: list[Entry] = field(default_factory=list)
     excluded: list[Entry] = field(default_factory=list)
+    released_elsewhere: list[Entry] = field(default_factory=list)
 
     @property
     def entries(self) -> list[Entry]:
@@ -94,8 +97,9 @@ class ReleaseNotes:
         """JSON-able form with stable keys.
 
         Always ``version``, ``date`` (or None), ``sections`` and
-        ``free_text``; with ``review`` also ``unclassified`` and ``excluded``
-        (each ``refs``, ``title`` and, for excluded PRs, ``reason``).
+        ``free_text``; with ``review`` also ``unclassified``, ``excluded``
+        and ``released_elsewhere`` (each ``refs``, ``title`` and, for
+        excluded PRs, ``reason``, for PRs released elsewhere, ``release``).
         """
         data: dict[str, Any] = {
             "version": self.version,
@@ -110,6 +114,10 @@ class ReleaseNotes:
             data["excluded"] = [
                 {"refs": list(e.refs), "title": e.text, "reason": e.source} for e in self.excluded
             ]
+            data["released_elsewhere"] = [
+                {"refs": list(e.refs), "title": e.text, "release": e.source}
+                for e in self.released_elsewhere
+            ]
         return data
 
 
@@ -118,7 +126,8 @@ class Problem:
     """A lint finding in a PR body: 1-based ``line``, a ``message`` and a stable ``code``.
 
     Codes: ``missing-block``, ``unclosed-block``, ``empty-block``,
-    ``unknown-type``, ``unknown-system``, ``empty-entry``.
+    ``unknown-type``, ``unknown-system``, ``empty-entry``, ``placeholder``
+    (the PR template's ``*Subsystem`` heading left as it was).
     """
 
     line: int

@@ -25,7 +25,7 @@ from ..errors import InputError, PolicyError, ReleaseToolError
 from ..forge.base import Forge, ForgeError
 from ..history.discovery import Discovery, PrList
 from ..notes import render
-from ..notes.build import notes_for, write_section
+from ..notes.build import build_notes, write_section
 from .journal import STEPS, Journal
 from .versionfiles import set_version
 
@@ -49,6 +49,11 @@ class ReleaseOptions:
     index_url: str | None = None
     replace_assets: bool = False
     upload: bool = True
+    allow_unnoted: bool = False
+
+
+#: How to get PR bodies read by ``release``.
+FETCH_HINT = "set GITHUB_TOKEN (or --token-file) so that release reads them from GitHub"
 
 
 @dataclass
@@ -65,6 +70,7 @@ class Plan:
     notes_markdown: str
     files: list[str]
     actions: list[str] = field(default_factory=list)
+    refusal: str | None = None  # why the notes must not be committed (``--allow-unnoted``)
 
     def describe(self) -> str:
         """The plan for a person (``--dry-run``)."""
@@ -77,6 +83,8 @@ class Plan:
             "notes:",
             *(f"  | {line}" for line in self.notes_text.rstrip("\n").splitlines()),
         ]
+        if self.refusal:
+            lines.append(f"refused: {self.refusal} (--allow-unnoted releases anyway)")
         return "\n".join(lines)
 
 
@@ -149,7 +157,14 @@ class Releaser:
                 raise PolicyError(
                     f"the CI status of {branch} ({head[:10]}) is {state}, not success"
                 )
-        return self._compute(branch, version, tag, head)
+        plan = self._compute(branch, version, tag, head)
+        if plan.refusal and not self.options.allow_unnoted and not self.options.dry_run:
+            raise PolicyError(
+                plan.refusal,
+                hint=f"see 'release-tool notes --branch {branch} --review'; add the notes, "
+                "or release anyway with --allow-unnoted",
+            )
+        return plan
 
     def _compute(self, branch: str, version: Version, tag: str, head: str) -> Plan:
         """The range, PRs and notes of the release (reads only)."""
@@ -161,7 +176,10 @@ class Releaser:
             from ..commands.prs import fill_from_forge
 
             fill_from_forge(self.forge(), [result])
-        notes = notes_for(result, tag, self.config, self.repo.root)
+        built = build_notes(result, tag, self.config, self.repo.root)
+        for line in built.coverage.messages(FETCH_HINT):
+            self.progress(line)
+        notes = built.notes
         template_dir = self.config.notes.templates
         files = [self.config.notes_file, *self.config.version_files]
         actions = [
@@ -193,6 +211,7 @@ class Releaser:
             notes_markdown=render(notes, "markdown", template_dir=template_dir),
             files=files,
             actions=actions,
+            refusal=None if self.options.allow_unnoted else built.coverage.refusal(),
         )
 
     def _use_forge(self) -> bool:
