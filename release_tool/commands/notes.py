@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import click
@@ -154,8 +155,9 @@ def lint(settings, body_file, number) -> None:
             raise InputError(f"PR #{number} not found on GitHub")
         text, source = fetched.prs[number].body, f"#{number}"
     elif str(body_file) == "-":
-        data = click.get_binary_stream("stdin").read()
-        text, source = data.decode("utf-8", errors="replace"), "stdin"
+        data = getattr(sys.stdin, "buffer", sys.stdin).read()
+        text = data if isinstance(data, str) else data.decode("utf-8", errors="replace")
+        source = "stdin"
     else:
         try:
             text = body_file.read_bytes().decode("utf-8", errors="replace")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from ..core import versions
@@ -59,9 +61,9 @@ def bump(settings, version: str, part: str, scheme: str | None, open_series_with
 def sort(reverse: bool) -> None:
     """Sort versions read one per line from stdin; skip (and report) the rest."""
     found = []
-    for number, data in enumerate(click.get_binary_stream("stdin"), start=1):
+    for number, data in enumerate(getattr(sys.stdin, "buffer", sys.stdin), start=1):
         try:
-            raw = data.decode("utf-8")
+            raw = data if isinstance(data, str) else data.decode("utf-8")
         except UnicodeDecodeError:
             raise InputError(f"line {number} of the input is not UTF-8 text") from None
         text = raw.strip()
