@@ -166,3 +166,19 @@ def test_error_line_is_one_line_without_controls(tmp_path):
     assert result.exit_code == 2
     assert len(result.stderr.splitlines()) == 1
     assert not UNSAFE.search(result.stderr.rstrip("\n"))
+
+
+@pytest.mark.parametrize("args", [["tags", "audit"], ["lines"]], ids=" ".join)
+def test_ref_names_in_tables_are_neutralised(make_repo, args):
+    """Git allows C1 controls (as UTF-8) and bidi overrides in ref names."""
+    repo = make_repo()
+    repo.commit("Initial import")
+    repo.tag("v8.0.0a1", message="v8.0.0a1")
+    repo.tag("junk\u009b2J\u202etag")
+    repo.git("branch", "rel-v8r0")
+    repo.git("tag", "-a", "-m", "x", "v8.0.0", "rel-v8r0")
+    result = CliRunner().invoke(cli, ["--repo", str(repo.path), *args])
+    assert result.exit_code in (0, 1), result.stderr
+    assert not UNSAFE.search(result.stdout), repr(result.stdout)
+    if args[0] == "tags":
+        assert "junk\\x9b2J\\u202etag" in result.stdout

@@ -73,7 +73,6 @@ def prs_command(settings, branches, since, until, cumulative, with_bodies, as_js
             for pr in result.prs
         ]  # fmt: skip
         if rows:
-            rows = [tuple(for_terminal(str(cell)) for cell in row) for row in rows]
             click.echo(format_table(("ref", "kind", "title", "author/branch", "note"), rows))
 
 
