@@ -7,6 +7,7 @@ them and turns every expected error into one line on stderr with exit code
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 import sys
@@ -16,6 +17,7 @@ import click
 
 from . import __version__
 from .errors import ReleaseToolError
+from .sanitize import one_line
 from .secrets import install_log_filter, redact
 
 #: Every command, by name: ``module:attribute``, imported only when that command runs
@@ -39,12 +41,43 @@ COMMANDS: dict[str, str] = {
 }
 
 PROG = "release-tool"
+MAX_ERROR = 400  # characters of an error line
+
+
+def _os_error(exc: OSError) -> str:
+    """An operating-system error as one line: what failed, on which file."""
+    what = exc.strerror or str(exc) or type(exc).__name__
+    if exc.filename is not None:
+        return f"cannot use {exc.filename}: {what}"
+    return what
+
+
+def _tolerant_streams() -> None:
+    """Never fail on a character the terminal cannot show (a latin-1 or ASCII terminal).
+
+    Such characters are written as backslash escapes instead of raising
+    UnicodeEncodeError in the middle of the output.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):  # a closed or detached stream
+                reconfigure(errors="backslashreplace")
 
 
 def _fail(message: str, code: int) -> None:
     """Print one error line on stderr (secrets masked) and exit with ``code``."""
-    click.echo(f"{PROG}: error: {redact(message)}", err=True)
+    line = one_line(redact(message))
+    if len(line) > MAX_ERROR:  # an echoed input may be megabytes long
+        line = line[: MAX_ERROR - 1] + "…"
+    click.echo(f"{PROG}: error: {line}", err=True)
     sys.exit(code)
+
+
+class Interrupted(ReleaseToolError):
+    """Ctrl-C: the run stops with exit code 130."""
+
+    exit_code = 130
 
 
 class ToolGroup(click.Group):
@@ -65,9 +98,20 @@ class ToolGroup(click.Group):
         module_name, _, attribute = target.partition(":")
         return getattr(importlib.import_module(module_name), attribute)
 
+    def invoke(self, ctx: click.Context):
+        """Run the command; Ctrl-C (even while its module loads) is one line, exit 130.
+
+        click would turn the interrupt into an "Aborted!" after an empty line.
+        """
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise Interrupted("interrupted") from None
+
     def main(self, args=None, prog_name=None, **extra):  # type: ignore[override]
         """Run the CLI; expected errors become one stderr line and an exit code."""
         extra.pop("standalone_mode", None)
+        _tolerant_streams()
         debug = "--debug" in (sys.argv[1:] if args is None else list(args))
         try:
             code = super().main(args, prog_name or PROG, standalone_mode=False, **extra)
@@ -87,6 +131,10 @@ class ToolGroup(click.Group):
             _fail(str(exc), exc.exit_code)
         except KeyboardInterrupt:
             _fail("interrupted", 130)
+        except OSError as exc:  # the machine, not the input: a directory we may not write...
+            if debug:
+                raise
+            _fail(_os_error(exc), 1)
         except Exception as exc:
             if debug:
                 raise

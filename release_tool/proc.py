@@ -3,7 +3,7 @@
 Every subprocess goes through :func:`run` or :func:`stream`: an argument list
 (never a shell string), a timeout, ``LC_ALL=C``, an environment without the
 ``GIT_*`` variables a calling hook may have left behind, a debug log line and
-a checked return code.
+a checked return code. Forge tokens are never passed on (:func:`clean_env`).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import CommandError
+from .secrets import is_secret
 
 log = logging.getLogger(__name__)
 
@@ -39,9 +40,22 @@ _GIT_LEAKS = (
 )
 
 
+#: Forge tokens: no child process needs them (git pushes with its own credentials, build
+#: backends, pip and twine never should), and any build dependency could read them.
+FORGE_TOKENS = ("GITHUB_TOKEN", "GH_TOKEN", "GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN")
+
+
 def clean_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The environment for a child process: ours, less git's leaks, in the C locale."""
-    env = {k: v for k, v in os.environ.items() if k not in _GIT_LEAKS}
+    """The environment for a child process: ours, less git's leaks and every forge token.
+
+    Besides the variables of :data:`FORGE_TOKENS`, any variable holding a secret the tool
+    has read (``--token-file``) is left out. The C locale; ``extra`` is added last.
+    """
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in _GIT_LEAKS and k not in FORGE_TOKENS and not is_secret(v)
+    }
     env["LC_ALL"] = "C"
     env["LANGUAGE"] = "C"
     env["GIT_TERMINAL_PROMPT"] = "0"

@@ -23,6 +23,11 @@ def register(secret: str) -> None:
         _secrets.add(secret)
 
 
+def is_secret(value: str) -> bool:
+    """Whether ``value`` (stripped) is a registered secret."""
+    return value.strip() in _secrets
+
+
 def redact(text: str) -> str:
     """``text`` with every registered secret masked."""
     for secret in _secrets:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from .core.config import Config, load_config
 from .errors import InputError
-from .forge.slug import check_slug, slug_from_url
+from .forge.slug import check_slug, local_path, slug_from_remote
 from .history.gitrepo import GitRepo
 from .secrets import read_token
 
@@ -33,6 +33,13 @@ class Settings:
     token_file: Path | None = None
     cache_dir: Path | None = None
     token: str | None = field(default=None, repr=False)  # set by code, never by an option
+
+    def __post_init__(self) -> None:
+        """Check ``--github-url`` up front: one clear line, before any work."""
+        if self.github_url is not None:
+            from .forge.urls import check_api_url
+
+            self.github_url = check_api_url(self.github_url)
 
     @cached_property
     def _opened(self) -> GitRepo:
@@ -75,11 +82,16 @@ class Settings:
         if self.github_repo:
             return check_slug(self.github_repo)
         url = self.repo.remote_url()
-        slug = slug_from_url(url) if url else None
+        slug = slug_from_remote(url, cwd=self.repo.root) if url else None
         if slug is None:
+            why = "does not exist"
+            if url:
+                local = local_path(url) is not None
+                why = "is a local repository without a GitHub origin" if local else (
+                    "has no usable URL")  # fmt: skip
             raise InputError(
-                f"cannot tell the GitHub repository: remote {self.repo.remote!r} "
-                f"{'has no usable URL' if url else 'does not exist'}; give --github-repo owner/name"
+                f"cannot tell the GitHub repository: remote {self.repo.remote!r} {why}; "
+                "give --github-repo owner/name"
             )
         return slug
 

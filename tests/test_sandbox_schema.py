@@ -17,7 +17,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 import requests
-from conftest import SHARED
+from conftest import SHARED, load_github_schema
 from graphql import (
     GraphQLEnumType,
     GraphQLInputObjectType,
@@ -25,7 +25,6 @@ from graphql import (
     GraphQLObjectType,
     GraphQLScalarType,
     GraphQLUnionType,
-    build_schema,
     parse,
     validate,
 )
@@ -55,9 +54,8 @@ def github_api_file(name: str) -> Path:
 
 @pytest.fixture(scope="module")
 def github_schema():
-    """GitHub's full GraphQL schema (built once; its SDL repeats a few fields, so unchecked)."""
-    path = github_api_file("schema.graphql")
-    return build_schema(path.read_text(encoding="utf-8"), assume_valid_sdl=True)
+    """GitHub's full GraphQL schema (built once; see ``load_github_schema``)."""
+    return load_github_schema(github_api_file("schema.graphql"))
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from ..demo import build_demo
+from ..errors import InputError
 from ..sandbox import GitHubEmulator
 from ..settings import Settings
 from .hackathon import list_command as hackathon_list
@@ -26,6 +27,10 @@ DEMO_SLUG = "diracgrid/diracdemo"
 def demo_command(ctx: click.Context, directory: Path | None) -> None:
     """Build a demo repository in DIRECTORY (default: a new temporary one) and tour it."""
     directory = directory or Path(tempfile.mkdtemp(prefix="release-tool-demo-"))
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot make the demo directory {directory}: {exc.strerror}") from None
     repo = build_demo(directory, sweeps=True)
     click.echo(f"Built a DIRAC-shaped demo repository in {repo}")
     click.echo(f"(its origin is the bare repository {directory / 'origin.git'})\n")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
@@ -11,11 +10,15 @@ import click
 
 from ..core.versions import parse
 from ..errors import InputError, PolicyError
+from ..files import check_target, replace_file
+from ..forge.urls import web_url
 from ..history.discovery import Discovery
 from ..notes import render
 from ..notes.build import build_notes, write_section
 from ..notes.lint import format_problems, github_annotations, lint_body
 from ..notes.parse_file import parse_notes
+from ..sanitize import for_file, for_terminal
+from ..table import to_json
 from . import pass_settings
 from .prs import fill_from_forge
 
@@ -38,9 +41,7 @@ def repo_url(settings) -> str | None:
         slug = settings.github_slug()
     except InputError:
         return None
-    base = settings.github_url.rstrip("/") if settings.github_url else "https://github.com"
-    base = base.removesuffix("/api/v3")  # GitHub Enterprise: the web UI is at the root
-    return f"{base}/{slug}"
+    return f"{web_url(settings.github_url)}/{slug}"
 
 
 @click.group("notes", invoke_without_command=True)
@@ -85,7 +86,15 @@ def notes_group(ctx, branch, until, since, version, fmt, output, write_file, rev
     settings = ctx.obj
     if branch is None and until is None:
         raise InputError("give --branch B (the unreleased head) or --until TAG (a release)")
+    if write_file is not None and not write_file.is_absolute():
+        write_file = settings.repo.root / write_file
+    for target in (output, write_file):
+        if target is not None:
+            check_target(target)  # refused before the history walk, not after
     progress = lambda message: click.echo(f"release-tool: {message}", err=True)  # noqa: E731
+    from_github = _source_is_github(settings, source)
+    if from_github:
+        settings.github_slug()  # a missing or bad --github-repo fails before the history walk
     discovery = Discovery(settings.inventory, progress=progress)
     if until is not None:
         release = discovery.release_named(until) if since is None else None
@@ -98,7 +107,7 @@ def notes_group(ctx, branch, until, since, version, fmt, output, write_file, rev
     (result,) = discovery.answer([spec])
     if spec.excluded_note():
         click.echo(f"release-tool: note: {spec.excluded_note()}", err=True)
-    if _source_is_github(settings, source):
+    if from_github:
         fill_from_forge(settings.github_forge(progress), [result])
     heading = _heading(settings, version, spec, branch)
     built = build_notes(result, heading, settings.config, settings.repo.root)
@@ -109,18 +118,17 @@ def notes_group(ctx, branch, until, since, version, fmt, output, write_file, rev
     template_dir = settings.config.notes.templates
     if write_file is not None:
         section = render(notes, "dirac", template_dir=template_dir)
-        target = write_file if write_file.is_absolute() else settings.repo.root / write_file
         released = not force and (
             spec.release is not None or settings.repo.local_tag(heading) is not None
         )
-        changed = write_section(target, section, heading, released=released)
-        click.echo(f"{'updated' if changed else 'unchanged'}: [{heading}] in {target}")
+        changed = write_section(write_file, section, heading, released=released)
+        click.echo(f"{'updated' if changed else 'unchanged'}: [{heading}] in {write_file}")
         return
     text = render(notes, fmt, template_dir=template_dir, repo_url=repo_url(settings), review=review)
     if output is not None:
-        output.write_text(text, encoding="utf-8")
+        replace_file(output, for_file(text).encode("utf-8"))
     else:
-        click.echo(text, nl=not text.endswith("\n"))
+        click.echo(for_terminal(text), nl=not text.endswith("\n"))
 
 
 def _heading(settings, version, spec, branch) -> str:
@@ -149,7 +157,9 @@ def lint(settings, body_file, number) -> None:
             raise InputError(f"PR #{number} not found on GitHub")
         text, source = fetched.prs[number].body, f"#{number}"
     elif str(body_file) == "-":
-        text, source = sys.stdin.read(), "stdin"
+        data = getattr(sys.stdin, "buffer", sys.stdin).read()
+        text = data if isinstance(data, str) else data.decode("utf-8", errors="replace")
+        source = "stdin"
     else:
         try:
             text = body_file.read_bytes().decode("utf-8", errors="replace")
@@ -161,7 +171,7 @@ def lint(settings, body_file, number) -> None:
         click.echo(f"{source}: release notes OK")
         return
     for line in format_problems(problems, source):
-        click.echo(line)
+        click.echo(for_terminal(line))
     if os.environ.get("GITHUB_ACTIONS") == "true":
         for line in github_annotations(problems, title="Release notes"):
             click.echo(line)
@@ -177,9 +187,9 @@ def parse_command(settings, file, as_json, fmt) -> None:
     """Parse an existing release.notes file: its structure, or the file re-rendered."""
     releases = parse_notes(file.read_bytes(), settings.config_or_default().notes)
     if as_json or fmt == "json":
-        click.echo(json.dumps([r.as_dict() for r in releases], indent=2, ensure_ascii=False))
+        click.echo(to_json([r.as_dict() for r in releases]))
         return
     text = render(
         releases, fmt or "dirac", template_dir=settings.config_or_default().notes.templates
     )
-    click.echo(text, nl=not text.endswith("\n"))
+    click.echo(for_terminal(text), nl=not text.endswith("\n"))

@@ -6,6 +6,7 @@ import click
 
 from ..errors import InputError
 from ..history.discovery import Discovery
+from ..sanitize import for_terminal
 from ..table import format_table, to_json
 from . import pass_settings
 
@@ -32,6 +33,8 @@ def prs_command(
     (--all: of every line).
     """
     progress = lambda message: click.echo(f"release-tool: {message}", err=True)  # noqa: E731
+    if with_bodies:
+        settings.github_slug()  # a missing or bad --github-repo fails before the history walk
     discovery = Discovery(settings.inventory, progress=progress)
     specs = []
     if until is not None:
@@ -64,9 +67,10 @@ def prs_command(
         count = len(result.prs)
         if n:
             click.echo()
-        click.echo(f"{spec.line or spec.until_label}: {start}..{spec.until_label} ({count} PRs)")
+        header = f"{spec.line or spec.until_label}: {start}..{spec.until_label} ({count} PRs)"
+        click.echo(for_terminal(header))
         if spec.excluded_note():
-            click.echo(f"  ({spec.excluded_note()})")
+            click.echo(for_terminal(f"  ({spec.excluded_note()})"))
         rows = [
             (
                 pr.ref,

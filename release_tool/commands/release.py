@@ -7,6 +7,7 @@ import click
 from ..errors import InputError, ReleaseToolError
 from ..release.steps import ReleaseOptions, Releaser
 from ..release.tools import default_builder, default_uploader
+from ..sanitize import for_terminal
 from . import pass_settings
 
 
@@ -153,14 +154,14 @@ def _release_each(settings, branches, version, dry_run, resume, no_push, no_publ
                 outcomes.append((branch, done, True))
                 continue
             if dry_run:
-                click.echo(releaser.preview())
+                click.echo(for_terminal(releaser.preview()))
                 refusal = releaser.dry_run_refusal
                 refused = f"; the release would be refused: {refusal}" if refusal else ""
                 outcomes.append((branch, f"planned (dry run): nothing was changed{refused}", True))
                 continue
             if not yes and not resume:
                 plan = releaser.plan()
-                click.echo(plan.describe())
+                click.echo(for_terminal(plan.describe()))
                 if not click.confirm(f"Release {plan.tag}?", default=False):
                     outcomes.append((branch, "not released (declined)", True))
                     continue

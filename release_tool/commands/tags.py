@@ -6,6 +6,7 @@ import click
 
 from ..core.tags import Release
 from ..errors import PolicyError
+from ..sanitize import for_terminal
 from ..table import to_json
 from . import pass_settings
 
@@ -58,7 +59,7 @@ def _as_dict(report) -> dict:
 def _print_text(report) -> None:
     """The audit report for a person."""
     if report.junk:
-        click.echo(f"not versions, ignored: {', '.join(report.junk)}")
+        click.echo(for_terminal(f"not versions, ignored: {', '.join(report.junk)}"))
     for group in report.duplicates:
         where = ", ".join(f"{r.name} ({r.commit[:10]})" for r in group)
         click.echo(f"warning: {group[0].version} is tagged on {len(group)} commits: {where}")

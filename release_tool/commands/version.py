@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from ..core import versions
-from ..errors import PolicyError
+from ..errors import InputError, PolicyError
 from ..table import to_json
 from . import pass_settings
 
@@ -59,7 +61,11 @@ def bump(settings, version: str, part: str, scheme: str | None, open_series_with
 def sort(reverse: bool) -> None:
     """Sort versions read one per line from stdin; skip (and report) the rest."""
     found = []
-    for number, raw in enumerate(click.get_text_stream("stdin"), start=1):
+    for number, data in enumerate(getattr(sys.stdin, "buffer", sys.stdin), start=1):
+        try:
+            raw = data if isinstance(data, str) else data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InputError(f"line {number} of the input is not UTF-8 text") from None
         text = raw.strip()
         if not text:
             continue

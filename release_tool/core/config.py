@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import string
 import sys
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -144,9 +145,9 @@ def pattern_regex(pattern: str) -> re.Pattern[str]:
     regex = ""
     for part in parts:
         if part == "{major}":
-            regex += r"(?P<major>0|[1-9][0-9]*)"
+            regex += r"(?P<major>0|[1-9][0-9]{0,8})"  # at most 9 digits: no absurd series
         elif part == "{minor}":
-            regex += r"(?P<minor>0|[1-9][0-9]*)"
+            regex += r"(?P<minor>0|[1-9][0-9]{0,8})"
         else:
             regex += re.escape(part)
     return re.compile(f"^{regex}\\Z")
@@ -187,7 +188,7 @@ def _expect_days(name: str, value: Any) -> int:
 
 def _parse_series(name: str, value: Any) -> tuple[int, int]:
     """A series written ``"X.Y"``."""
-    match = re.fullmatch(r"(\d+)\.(\d+)", value) if isinstance(value, str) else None
+    match = re.fullmatch(r"(\d{1,9})\.(\d{1,9})", value) if isinstance(value, str) else None
     if not match:
         raise ConfigError(f'{_key(name)} must be a series such as "8.0", not {value!r}')
     return int(match.group(1)), int(match.group(2))
@@ -207,12 +208,49 @@ def _parse_pattern(name: str, value: Any) -> str:
 
 
 def _parse_branches(name: str, value: Any) -> tuple[str, ...]:
-    """A branch name or a non-empty list of them."""
+    """A branch name or a list of them; ``[]`` means none (no integration line)."""
     if isinstance(value, str):
         value = [value]
-    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
         raise ConfigError(f"{_key(name)} must be a branch name or a list of branch names")
     return tuple(value)
+
+
+def _relative_path(name: str, value: Any) -> str:
+    """A path relative to the repository that stays inside it (no ``/...``, no ``..``)."""
+    value = _expect_str(name, value)
+    parts = Path(value).parts
+    if Path(value).is_absolute() or ".." in parts or value.startswith("~"):
+        raise ConfigError(f"{_key(name)} must be a path inside the repository, not {value!r}")
+    if value.endswith(("/", "\\")) or parts in ((), (".",)):
+        raise ConfigError(f"{_key(name)} must name a file, not the directory {value!r}")
+    return value
+
+
+#: The placeholders of ``commit_message`` and the sample values it is checked with.
+COMMIT_FIELDS = {"tag": "v8.0.1", "version": "8.0.1"}
+
+
+def _parse_commit_message(name: str, value: Any) -> str:
+    """A template using only ``{tag}`` and ``{version}``; formatted once with sample values."""
+    value = _expect_str(name, value)
+    allowed = ", ".join(f"{{{f}}}" for f in COMMIT_FIELDS)
+    try:
+        fields = [f for _, f, _, _ in string.Formatter().parse(value) if f is not None]
+    except ValueError as exc:
+        raise ConfigError(
+            f"{_key(name)} is not a valid template ({exc}): write {{{{ and }}}} for braces"
+        ) from None
+    for field_name in fields:
+        if field_name not in COMMIT_FIELDS:
+            raise ConfigError(f"{_key(name)} uses {{{field_name}}}; it may use only {allowed}")
+    try:
+        sample = value.format(**COMMIT_FIELDS)
+    except (ValueError, KeyError, IndexError) as exc:
+        raise ConfigError(f"{_key(name)} is not a valid template: {exc}") from None
+    if not sample.strip():
+        raise ConfigError(f"{_key(name)} gives an empty commit message")
+    return value
 
 
 def _parse_paths(name: str, value: Any) -> tuple[str, ...]:
@@ -268,9 +306,9 @@ _PARSERS = {
     "active_period_days": _expect_days,
     "allow_epochs": _expect_bool,
     "allow_post_releases": _expect_bool,
-    "notes_file": _expect_str,
+    "notes_file": _relative_path,
     "version_files": lambda n, v: _parse_paths(n, v),
-    "commit_message": _expect_str,
+    "commit_message": _parse_commit_message,
     "sign_tags": _expect_bool,
     "require_ci": _expect_bool,
     "index_url": _expect_str,
@@ -353,4 +391,46 @@ def load_config(root: Path) -> Config:
     table = tool.get("release-tool")
     if table is None:
         return Config()
-    return config_from_mapping(table, root=Path(root))
+    config = config_from_mapping(table, root=Path(root))
+    check_against_repository(config, Path(root), table)
+    return config
+
+
+def check_against_repository(config: Config, root: Path, table: dict) -> None:
+    """The checks that need the repository: files inside it, names git accepts as refs.
+
+    ``notes_file`` and ``version_files`` must stay inside ``root`` once symbolic links are
+    resolved and must not be directories; the configured tag prefix, release-branch pattern
+    and integration branches must give names that ``git check-ref-format`` accepts.
+    """
+    from .. import proc
+
+    real_root = root.resolve()
+    for name, paths in (("notes_file", [config.notes_file]),
+                        ("version_files", config.version_files)):  # fmt: skip
+        for relative in paths:
+            target = (root / relative).resolve()
+            if target != real_root and real_root not in target.parents:
+                raise ConfigError(
+                    f"{_key(name)}: {relative} leads outside the repository (to {target})"
+                )
+            if target.is_dir():
+                raise ConfigError(f"{_key(name)}: {relative} is a directory, not a file")
+        if name == "notes_file" and (root / config.notes_file).is_symlink():
+            raise ConfigError(
+                f"{_key(name)}: {config.notes_file} is a symbolic link; name the file itself "
+                "(notes files are never written through links)"
+            )
+    refs = []
+    if "tag_prefix" in table:
+        refs += [("tag_prefix", f"refs/tags/{config.tag_prefix}{v}") for v in ("8.0.1", "8.1.0a1")]
+    if "release_branch_pattern" in table:
+        refs.append(("release_branch_pattern",
+                     f"refs/heads/{config.release_branch((8, 0))}"))  # fmt: skip
+    if "integration_branches" in table:
+        refs += [("integration_branches", f"refs/heads/{b}") for b in config.integration_branches]
+    for name, ref in refs:
+        result = proc.run(["git", "check-ref-format", ref], check=False)
+        if result.returncode != 0:
+            shown = ref.split("/", 2)[2]
+            raise ConfigError(f"{_key(name)} gives {shown!r}, which git refuses as a ref name")

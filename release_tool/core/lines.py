@@ -125,7 +125,7 @@ def line_for(branch: str, config: Config) -> ReleaseLine:
         raise InputError(
             f"branch {branch!r} is not a release line: release branches match "
             f"{config.release_branch_pattern!r}; integration branches are "
-            f"{', '.join(config.integration_branches)}"
+            f"{', '.join(config.integration_branches) or 'none'}"
         )
     return line
 

@@ -183,6 +183,11 @@ def _pep_text_of_legacy(pep: PepVersion) -> str:
     return text
 
 
+#: The longest text taken as a version: real ones are far shorter, and numbers of
+#: thousands of digits would only fail deeper down (Python refuses to convert them).
+MAX_LENGTH = 100
+
+
 def parse(text: str) -> Version:
     """Parse a version in either scheme; raise :class:`VersionError` if it is none.
 
@@ -193,6 +198,11 @@ def parse(text: str) -> Version:
     if not isinstance(text, str):
         raise VersionError(f"not a version: {text!r}")
     stripped = text.strip()
+    if len(stripped) > MAX_LENGTH:
+        raise VersionError(
+            f"not a version: {stripped[:20]!r}... is {len(stripped)} characters long "
+            f"(at most {MAX_LENGTH})"
+        )
     match = _LEGACY_RE.match(stripped)
     if match:
         major, minor, patch, pre = match.groups()

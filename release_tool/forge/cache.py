@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..errors import ReleaseToolError
 from .base import PrInfo
 
 SCHEMA = """
@@ -32,9 +33,16 @@ class PrCache:
     def __init__(self, path: Path) -> None:
         """Open (or create) the cache file at ``path``."""
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.path)
-        self._db.executescript(SCHEMA)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path)
+            self._db.executescript(SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise ReleaseToolError(
+                f"cannot use the PR cache {self.path}: {reason}",
+                hint="give a writable --cache-dir, or run 'release-tool cache clear'",
+            ) from None
 
     def close(self) -> None:
         """Close the database."""

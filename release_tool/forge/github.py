@@ -24,9 +24,11 @@ from pathlib import Path
 import github
 from github import Auth, Github, GithubException
 
+from ..sanitize import for_file
 from ..secrets import redact
 from .base import CommentInfo, FetchResult, Forge, ForgeError, PrInfo, ReleaseInfo
 from .cache import PrCache
+from .urls import check_api_url, without_credentials
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +92,7 @@ class GitHubForge(Forge):
 
     def __init__(self, settings: GitHubSettings) -> None:
         """Build the PyGithub client for ``settings.base_url``; no request is sent yet."""
+        settings.base_url = check_api_url(settings.base_url)  # never with credentials
         self.settings = settings
         self.owner, self.repo_name = settings.slug.split("/", 1)
         auth = Auth.Token(settings.token) if settings.token else None
@@ -128,6 +131,12 @@ class GitHubForge(Forge):
             except Exception as exc:
                 if not _is_connection_error(exc):
                     raise
+                unreachable = _unreachable(exc)
+                if unreachable is not None:  # no retry helps: say so at once
+                    raise ForgeError(
+                        f"cannot reach GitHub at {settings.base_url}: {unreachable}",
+                        hint="check --github-url and the network",
+                    ) from None
                 failures += 1
                 if failures > settings.retries:
                     raise ForgeError(
@@ -241,7 +250,8 @@ class GitHubForge(Forge):
                 cache.set_missing(fetched, missing)
                 if new_mark and (mark is None or not cached or new_mark > mark):
                     cache.set_meta("mark", new_mark)
-                cache.set_meta("repository", f"{self.settings.base_url} {self.settings.slug}")
+                where = without_credentials(self.settings.base_url)
+                cache.set_meta("repository", f"{where} {self.settings.slug}")
             prs = {n: cached[n] for n in cached if n not in stale} | fetched
             return FetchResult(
                 prs={n: prs[n] for n in wanted if n in prs},
@@ -485,7 +495,7 @@ class GitHubForge(Forge):
         created = self._call(
             f"create the release {tag}",
             lambda: self._repo().create_git_release(
-                tag, name, body, draft=True, prerelease=prerelease
+                tag, for_file(name), for_file(body), draft=True, prerelease=prerelease
             ),
             idempotent=False,  # a 5xx may hide a release that was made: the caller looks it up
         )
@@ -648,6 +658,30 @@ def _path(url: str) -> str:
     from urllib.parse import urlparse
 
     return urlparse(url).path or url
+
+
+def _unreachable(exc: BaseException) -> str | None:
+    """Why a host cannot be reached at all (unknown name, refused connection), else None.
+
+    Those fail at once: retrying a name that does not resolve or a port where
+    nothing listens only makes the user wait.
+    """
+    import socket
+
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        current = todo.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, socket.gaierror):
+            return "the host name does not resolve"
+        if isinstance(current, ConnectionRefusedError):
+            return "connection refused"
+        todo += [current.__cause__, current.__context__, getattr(current, "reason", None)]
+        todo += [arg for arg in getattr(current, "args", ()) if isinstance(arg, BaseException)]
+    return None
 
 
 def _is_connection_error(exc: BaseException) -> bool:

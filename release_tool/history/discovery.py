@@ -152,7 +152,10 @@ class Discovery:
         """The branch that released a version: integration for pre-releases, else rel-vXrY."""
         if line_key(release.version) == PRE_LINE:
             integration = [line for line in self.inventory.lines() if line.kind == INTEGRATION]
-            return integration[0].branch if integration else self.config.integration_branches[0]
+            if integration:
+                return integration[0].branch
+            if self.config.integration_branches:
+                return self.config.integration_branches[0]
         return self.config.release_branch(release.version.series)
 
     def for_release(self, release: Release, *, cumulative: bool | None = None) -> RangeSpec:

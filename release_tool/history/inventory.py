@@ -210,6 +210,6 @@ def require_lines(inventory: Inventory) -> list[ReleaseLine]:
         raise InputError(
             f"no release lines in {inventory.repo.root}: no branch matches "
             f"{config.release_branch_pattern!r} or is one of "
-            f"{', '.join(config.integration_branches)}"
+            f"{', '.join(config.integration_branches) or 'none'}"
         )
     return lines

@@ -10,15 +10,15 @@ also says how much of the range the notes cover (:mod:`.coverage`).
 from __future__ import annotations
 
 import dataclasses
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.config import Config
 from ..core.versions import parse
 from ..errors import PolicyError, VersionError
+from ..files import read_target, replace_file
 from ..history.discovery import PrList
+from ..sanitize import for_file
 from . import NotesConfig, ReleaseNotes, release_notes
 from .classify import strip_title_prefixes
 from .coverage import Coverage, coverage
@@ -145,13 +145,14 @@ def write_section(path: Path, section: str, version: str, *, released: bool = Fa
     """Put ``section`` into the notes file at ``path`` (replacing ``version``'s); True if changed.
 
     The rest of the file is kept byte for byte; the file is replaced
-    atomically, so a failure never leaves it half-written. With ``released``
-    (the version is tagged already) an existing, different section of
-    ``version`` is curated history: :class:`~release_tool.errors.PolicyError`,
-    nothing written.
+    atomically with its permission bits, so a failure never leaves it
+    half-written. Symbolic links, read-only and non-regular files are refused
+    (:mod:`release_tool.files`). With ``released`` (the version is tagged
+    already) an existing, different section of ``version`` is curated history:
+    :class:`~release_tool.errors.PolicyError`, nothing written.
     """
-    existing = path.read_bytes() if path.exists() else b""
-    updated = prepend_release(existing, section, version)
+    existing = read_target(path)
+    updated = prepend_release(existing, for_file(section), version)
     if updated == existing:
         return False
     if released and find_release(existing.decode("utf-8", "surrogateescape"), version):
@@ -160,8 +161,5 @@ def write_section(path: Path, section: str, version: str, *, released: bool = Fa
             "it was left as it is",
             hint="compare with 'release-tool notes --until ...' and pass --force to replace it",
         )
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(updated)
-    os.replace(tmp, path)
+    replace_file(path, updated)
     return True

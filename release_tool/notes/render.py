@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import InputError
+from ..sanitize import for_json
 from .model import ReleaseNotes
 
 if TYPE_CHECKING:  # jinja2 is imported when a template is first rendered
@@ -233,7 +234,7 @@ def render_json(notes: ReleaseNotes | Sequence[ReleaseNotes], *, review: bool = 
         data: object = notes.as_dict(review=review)
     else:
         data = [release.as_dict(review=review) for release in notes]
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return for_json(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
 
 
 def render(

@@ -56,10 +56,18 @@ class Journal:
             return None
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            return cls(path, data["tag"], data["branch"], data["version"], data["steps"],
-                       list(data.get("tags") or []))  # fmt: skip
-        except (ValueError, KeyError) as exc:
-            raise InputError(f"the release journal {path} is damaged: {exc}") from None
+            journal = cls(path, data["tag"], data["branch"], data["version"], data["steps"],
+                          list(data.get("tags") or []))  # fmt: skip
+        except OSError as exc:
+            raise InputError(f"cannot read the release journal {path}: {exc.strerror}") from None
+        except (ValueError, KeyError, TypeError, RecursionError) as exc:
+            raise InputError(f"the release journal {path} is damaged: {exc!r}") from None
+        texts = (journal.tag, journal.branch, journal.version)
+        steps = journal.steps
+        well_formed = all(isinstance(t, str) for t in texts) and isinstance(steps, dict)
+        if not well_formed or not all(isinstance(v, dict) for v in steps.values()):
+            raise InputError(f"the release journal {path} is damaged: unexpected structure")
+        return journal
 
     def save(self) -> None:
         """Write the journal atomically (a crash leaves the old or the new file, never half)."""

@@ -61,7 +61,7 @@ def local_index(
          *(["-a", "update", "-P", str(htpasswd)] if htpasswd else ["-a", ".", "-P", "."]),
          *(["--fallback-url", fallback_url] if fallback_url else ["--disable-fallback"]),
          str(directory)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=proc.clean_env(),
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:

@@ -244,6 +244,8 @@ class Releaser:
         self, branch: str, version: Version, tag: str, head: str, tags: list[str] | None = None
     ) -> Plan:
         """The range, PRs and notes of the release (reads only)."""
+        if self._use_forge() and self._forge_factory is None:
+            self.settings.github_slug()  # a missing --github-repo fails before the history walk
         discovery = Discovery(self.settings.inventory, progress=self.progress)
         (result,) = discovery.answer([discovery.for_branch(branch)])
         if self._use_forge():

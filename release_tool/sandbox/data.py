@@ -36,6 +36,7 @@ errors, so a misspelt key is never silently ignored. Errors are
 from __future__ import annotations
 
 import json
+import re
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -81,23 +82,68 @@ class PullSpec:
     draft: bool = False
 
 
+#: Times the emulator can show as GitHub does (``YYYY-MM-DDTHH:MM:SSZ``): 1970 to 9999.
+MIN_TIME, MAX_TIME = 0, 253_402_300_799
+#: GitHub's PR numbers are GraphQL ``Int``: 32-bit signed.
+MAX_NUMBER = 2**31 - 1
+MAX_DEPTH = 32
+
+
 def parse_time(value: Any, what: str) -> int | None:
-    """ISO 8601 text (``Z`` allowed; UTC when no zone) or Unix seconds, as Unix seconds."""
+    """ISO 8601 text (``Z`` allowed; UTC when no zone) or Unix seconds, as Unix seconds.
+
+    Between 1970 and the end of 9999, the times GitHub's format can write.
+    """
     if value is None:
         return None
     if isinstance(value, bool):
         raise InputError(f"{what}: expected a time, got {value!r}")
     if isinstance(value, (int, float)):
+        if not MIN_TIME <= value <= MAX_TIME:  # NaN compares false: refused too
+            raise InputError(
+                f"{what}: {_short(value)} is not a time between 1970 and 9999 (Unix seconds)"
+            )
         return int(value)
     if isinstance(value, str):
         try:
             parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
         except ValueError:
-            raise InputError(f"{what}: not an ISO 8601 time: {value!r}") from None
+            raise InputError(f"{what}: not an ISO 8601 time: {_short(value)}") from None
         if parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=timezone.utc)
-        return int(parsed.timestamp())
-    raise InputError(f"{what}: expected a time, got {value!r}")
+        try:
+            seconds = int(parsed.timestamp())
+        except (OverflowError, ValueError):
+            seconds = -1
+        if not MIN_TIME <= seconds <= MAX_TIME:
+            raise InputError(f"{what}: {_short(value)} is not a time between 1970 and 9999")
+        return seconds
+    raise InputError(f"{what}: expected a time, got {_short(value)}")
+
+
+def _short(value: Any) -> str:
+    """``repr(value)``, cut to a readable length (a value may be megabytes long)."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _refuse_constant(name: str) -> Any:
+    """``json.loads`` hook: NaN and Infinity are not JSON."""
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _depth(data: Any, limit: int = MAX_DEPTH) -> int:
+    """How deeply ``data`` nests, counting up to ``limit + 1`` (without recursion)."""
+    deepest = 0
+    todo = [(data, 1)]
+    while todo:
+        item, depth = todo.pop()
+        if isinstance(item, (list, dict)):
+            deepest = max(deepest, depth)
+            if deepest > limit:
+                return deepest
+            todo.extend((v, depth + 1) for v in (item.values() if isinstance(item, dict) else item))
+    return deepest
 
 
 def load_prs(path: str | Path) -> list[PullSpec]:
@@ -110,11 +156,15 @@ def load_prs(path: str | Path) -> list[PullSpec]:
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot read the PR data file: {exc}") from None
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
         raise InputError(
             f"{path}: not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
         ) from None
+    except RecursionError:
+        raise InputError(f"{path}: the JSON nests too deeply") from None
+    except ValueError as exc:  # NaN/Infinity, integers of thousands of digits
+        raise InputError(f"{path}: not usable JSON: {exc}") from None
     return parse_prs(data, str(path))
 
 
@@ -124,6 +174,8 @@ def parse_prs(data: Any, source: str = "PR data") -> list[PullSpec]:
         data = data["pulls"]
     if not isinstance(data, list):
         raise InputError(f"{source}: expected a list of PRs (or an object with a 'pulls' list)")
+    if _depth(data) > MAX_DEPTH:
+        raise InputError(f"{source}: the data nests more than {MAX_DEPTH} levels deep")
     specs: list[PullSpec] = []
     seen: set[int] = set()
     for n, entry in enumerate(data, start=1):
@@ -143,8 +195,11 @@ def _entry(entry: Any, where: str) -> PullSpec:
     if unknown:
         raise InputError(f"{where}: unknown key {unknown[0]!r} (known: {', '.join(sorted(_KEYS))})")
     number = entry.get("number")
-    if not isinstance(number, int) or isinstance(number, bool) or number < 1:
-        raise InputError(f"{where}: 'number' must be a positive integer, got {number!r}")
+    if not isinstance(number, int) or isinstance(number, bool) or not 1 <= number <= MAX_NUMBER:
+        raise InputError(
+            f"{where}: 'number' must be a positive integer (at most {MAX_NUMBER}), "
+            f"got {_short(number)}"
+        )
     where = f"{where} (#{number})"
     title = entry.get("title")
     if not isinstance(title, str) or not title:
@@ -152,7 +207,7 @@ def _entry(entry: Any, where: str) -> PullSpec:
     for key in ("body", "author", "base", "head", "head_sha", "merge_commit"):
         value = entry.get(key)
         if value is not None and not isinstance(value, str):
-            raise InputError(f"{where}: {key!r} must be a string, got {value!r}")
+            raise InputError(f"{where}: {key!r} must be a string, got {_short(value)}")
     if not isinstance(entry.get("draft", False), bool):
         raise InputError(f"{where}: 'draft' must be true or false")
     times = {
@@ -163,7 +218,9 @@ def _entry(entry: Any, where: str) -> PullSpec:
     if state is None:
         state = "merged" if times["merged_at"] or entry.get("merge_commit") else "open"
     if state not in STATES:
-        raise InputError(f"{where}: 'state' must be one of {', '.join(STATES)}, got {state!r}")
+        raise InputError(
+            f"{where}: 'state' must be one of {', '.join(STATES)}, got {_short(state)}"
+        )
     now = int(time.time())
     if state == "merged" and times["merged_at"] is None:
         times["merged_at"] = times["updated_at"] or times["created_at"] or now
@@ -201,6 +258,12 @@ def _labels(value: Any, where: str) -> list[LabelSpec]:
             extra = set(item) - {"name", "color", "description"}
             if extra:
                 raise InputError(f"{where}: unknown label key {sorted(extra)[0]!r}")
+            color = item.get("color", "ededed")
+            if not isinstance(color, str) or not re.fullmatch(r"[0-9a-fA-F]{6}", color):
+                raise InputError(f"{where}: a label color is 6 hex digits, got {_short(color)}")
+            description = item.get("description", "")
+            if description is not None and not isinstance(description, str):
+                raise InputError(f"{where}: a label description must be a string")
             labels.append(
                 LabelSpec(item["name"], item.get("color", "ededed"), item.get("description", ""))
             )

@@ -56,9 +56,11 @@ def slug_from_url(url: str) -> str | None:
 
 
 def repository_name(repo: GitRepo) -> str:
-    """The slug of the remote's URL, else ``local/<folder name>``."""
+    """The slug of the remote (as the client derives it), else ``local/<folder name>``."""
+    from ..forge.slug import slug_from_remote
+
     url = repo.run("remote", "get-url", repo.remote, check=False).strip()
-    slug = slug_from_url(url) if url else None
+    slug = (slug_from_url(url) or slug_from_remote(url, cwd=repo.root)) if url else None
     if slug:
         return slug
     folder = re.sub(r"[^A-Za-z0-9_.-]", "-", repo.root.name) or "repository"
