@@ -176,6 +176,21 @@ class Discovery:
             excluded=[off] if off is not None else [],
         )
 
+    def for_all_releases(self, branches: Iterable[str] = ()) -> list[RangeSpec]:
+        """The range of every release (of the lines on ``branches``, if any), newest first.
+
+        Each is the range ``--until TAG`` gives; all come from one index.
+        """
+        wanted = set(branches)
+        specs = []
+        for release in reversed(self.releases):  # descending versions
+            if release.version.is_dev:
+                continue
+            if wanted and self.line_branch(release) not in wanted:
+                continue
+            specs.append(self.for_release(release))
+        return specs
+
     def for_branch(self, name: str, since: str | None = None) -> RangeSpec:
         """The unreleased head of a line: after its last release, up to the branch head."""
         line, branch = self.inventory.line(name)
