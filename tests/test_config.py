@@ -34,6 +34,7 @@ DIRAC_DEFAULTS = {
     "remote": "origin",
     "cumulative": False,
     "active_period_days": 365,
+    "integration_finals": None,
     "lines": {},
     "notes_file": "release.notes",
     "version_files": (),
@@ -131,6 +132,7 @@ def test_release_branch_custom_pattern():
         ("cumulative", True, True),
         ("active_period_days", 30, 30),
         ("active_period_days", 0, 0),
+        ("integration_finals", True, True),
         ("cumulative", False, False),
         ("lines", {}, {}),
         (
@@ -227,6 +229,7 @@ def test_unknown_key_after_good_ones():
         ("cumulative", 1, "true or false"),
         ("cumulative", 0, "true or false"),
         ("active_period_days", -1, "whole number of days"),
+        ("integration_finals", "yes", "true or false"),
         ("active_period_days", "1y", "whole number of days"),
         ("active_period_days", True, "whole number of days"),
         ("active_period_days", 1.5, "whole number of days"),

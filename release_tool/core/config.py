@@ -14,6 +14,8 @@ Zero configuration describes a DIRAC-style repository: release branches
     remote = "origin"
     cumulative = false          # -preN and X.Y.0 list everything since the previous series
     active_period_days = 365    # lines/prs show lines with a release or merge this recent
+    integration_finals = false  # the integration branch releases finals too (release-please
+                                # style; default: true when open_series_with = "final")
 
     notes_file = "release.notes"
     version_files = ["src/pkg/__init__.py"]   # __version__ = "..." set at each release
@@ -77,6 +79,7 @@ class Config:
     remote: str = "origin"
     cumulative: bool = False
     active_period_days: int = 365
+    integration_finals: bool | None = None
     lines: dict[str, LineConfig] = field(default_factory=dict)
     # -- cutting a release
     notes_file: str = "release.notes"
@@ -87,6 +90,13 @@ class Config:
     index_url: str = "https://upload.pypi.org/legacy/"
     build_isolation: bool = True
     notes: NotesConfig = field(default_factory=lambda: _notes_config())
+
+    @property
+    def integration_releases_finals(self) -> bool:
+        """Whether the integration line releases final versions (a single-branch project)."""
+        if self.integration_finals is not None:
+            return self.integration_finals
+        return self.open_series_with == "final"
 
     def is_cumulative(self, branch: str) -> bool:
         """Whether the line on ``branch`` writes cumulative notes (``-preN`` and ``X.Y.0``)."""
@@ -222,6 +232,7 @@ _PARSERS = {
     "remote": _expect_str,
     "cumulative": _expect_bool,
     "active_period_days": _expect_days,
+    "integration_finals": _expect_bool,
     "notes_file": _expect_str,
     "version_files": lambda n, v: _parse_paths(n, v),
     "commit_message": _expect_str,

@@ -215,6 +215,8 @@ def next_version(
         return _avoid_taken(candidate, "patch", taken).in_scheme(scheme)
 
     base = latest_release(releases_on_line(line, reachable))
+    if config.integration_releases_finals:
+        return _next_final_on_integration(line, base, all_tags, taken, config)
     branch_series = max(release_series, default=None)
     if base is not None and base.version.pep.pre is not None:
         final_exists = any(
@@ -238,6 +240,23 @@ def next_version(
     return _avoid_taken(candidate, "pre", taken).in_scheme(scheme)
 
 
+def _next_final_on_integration(
+    line: ReleaseLine, base: Tag | None, all_tags: list[Tag], taken: set[Version], config: Config
+) -> Version:
+    """The next version of an integration line that releases finals: the patch after its
+    latest final, or the final of its latest pre-release."""
+    if base is None:
+        raise InputError(
+            f"no release reachable from {line.branch}: give the first version explicitly"
+        )
+    if base.version.is_prerelease:
+        candidate = parse("{}.{}.{}".format(*(*base.version.pep.release, 0, 0)[:3]))
+    else:
+        candidate = bump(base.version, "patch", scheme=PEP440)
+    scheme = _scheme_for(line, candidate.series, base, all_tags, config)
+    return _avoid_taken(candidate, "patch", taken).in_scheme(scheme)
+
+
 def check_version(
     version: Version,
     line: ReleaseLine,
@@ -246,10 +265,10 @@ def check_version(
     config: Config,
 ) -> list[str]:
     """The release-line rules ``version`` breaks on ``line``; empty when it may be released."""
-    problems = []
+    problems: list[str] = []
     if version.is_dev:
         problems.append(f"{version} is a .dev version: .dev versions are never released")
-    if line.series is None and not version.is_prerelease:
+    if line.series is None and not version.is_prerelease and not config.integration_releases_finals:
         problems.append(
             f"{line.branch} releases only pre-releases; {version} is a final release "
             f"(cut it from {config.release_branch(version.series)})"

@@ -153,7 +153,12 @@ class Discovery:
         if line_key(release.version) == PRE_LINE:
             integration = [line for line in self.inventory.lines() if line.kind == INTEGRATION]
             return integration[0].branch if integration else self.config.integration_branches[0]
-        return self.config.release_branch(release.version.series)
+        branch = self.config.release_branch(release.version.series)
+        if branch not in self.inventory.branches and self.config.integration_releases_finals:
+            integration = [line for line in self.inventory.lines() if line.kind == INTEGRATION]
+            if integration:  # finals cut from the integration branch (release-please style)
+                return integration[0].branch
+        return branch
 
     def for_release(self, release: Release, *, cumulative: bool | None = None) -> RangeSpec:
         """The range of a release: after the previous release of its line."""
