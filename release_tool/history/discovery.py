@@ -17,6 +17,7 @@ from ..core.tags import Release, group_releases
 from ..errors import InputError
 from ..forge.base import PrInfo
 from .index import HistoryIndex, PullRequest, Record
+from .indexcache import cached_index
 from .inventory import Inventory
 from .ranges import PRE_LINE, line_key, off_branch_previous, previous_release
 
@@ -123,8 +124,13 @@ class Discovery:
             points = [r.commit for r in self.releases] + self._extra_points
             shallow = self.repo.shallow_commits()
             self._shallow = shallow
-            records = self._with_progress(self.repo.log_records(sorted(set(points))))
-            self._index = HistoryIndex(records, points + shallow)
+            tips = sorted(set(points))
+            every = points + shallow
+
+            def build() -> HistoryIndex:
+                return HistoryIndex(self._with_progress(self.repo.log_records(tips)), every)
+
+            self._index = cached_index(self.inventory.index_cache, tips, every, build)
             self.inventory.use_index(self._index)
         return self._index
 

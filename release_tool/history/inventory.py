@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 
 from ..core.config import Config
 from ..core.lines import (
@@ -61,6 +62,8 @@ class Inventory:
         self._shallow_warned = False
         self._reach: dict[str, set[str]] = {}
         self._index = None  # a HistoryIndex whose points include the line heads
+        #: Where the history index persists between runs (None: not at all).
+        self.index_cache: Path | None = None
 
     @cached_property
     def branches(self) -> dict[str, Branch]:
