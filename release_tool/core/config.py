@@ -91,12 +91,15 @@ class Config:
     build_isolation: bool = True
     notes: NotesConfig = field(default_factory=lambda: _notes_config())
 
-    @property
-    def integration_releases_finals(self) -> bool:
-        """Whether the integration line releases final versions (a single-branch project)."""
+    def integration_releases_finals(self, release_branches: bool = False) -> bool:
+        """Whether the integration line releases final versions (a single-branch project).
+
+        ``integration_finals`` when set; else when new series open with a
+        final and the repository has no release branch (``release_branches``).
+        """
         if self.integration_finals is not None:
             return self.integration_finals
-        return self.open_series_with == "final"
+        return self.open_series_with == "final" and not release_branches
 
     def is_cumulative(self, branch: str) -> bool:
         """Whether the line on ``branch`` writes cumulative notes (``-preN`` and ``X.Y.0``)."""

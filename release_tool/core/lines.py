@@ -215,7 +215,8 @@ def next_version(
         return _avoid_taken(candidate, "patch", taken).in_scheme(scheme)
 
     base = latest_release(releases_on_line(line, reachable))
-    if config.integration_releases_finals:
+    release_series = list(release_series)
+    if config.integration_releases_finals(bool(release_series)):
         return _next_final_on_integration(line, base, all_tags, taken, config)
     branch_series = max(release_series, default=None)
     if base is not None and base.version.pep.pre is not None:
@@ -263,12 +264,18 @@ def check_version(
     reachable: list[Tag],
     all_tags: list[Tag],
     config: Config,
+    release_branches: bool = True,
 ) -> list[str]:
-    """The release-line rules ``version`` breaks on ``line``; empty when it may be released."""
+    """The release-line rules ``version`` breaks on ``line``; empty when it may be released.
+
+    ``release_branches``: whether the repository has release branches (without
+    them, ``open_series_with = "final"`` lets the integration line release finals).
+    """
     problems: list[str] = []
     if version.is_dev:
         problems.append(f"{version} is a .dev version: .dev versions are never released")
-    if line.series is None and not version.is_prerelease and not config.integration_releases_finals:
+    finals_here = config.integration_releases_finals(release_branches)
+    if line.series is None and not version.is_prerelease and not finals_here:
         problems.append(
             f"{line.branch} releases only pre-releases; {version} is a final release "
             f"(cut it from {config.release_branch(version.series)})"

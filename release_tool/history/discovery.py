@@ -160,7 +160,8 @@ class Discovery:
             integration = [line for line in self.inventory.lines() if line.kind == INTEGRATION]
             return integration[0].branch if integration else self.config.integration_branches[0]
         branch = self.config.release_branch(release.version.series)
-        if branch not in self.inventory.branches and self.config.integration_releases_finals:
+        finals = self.config.integration_releases_finals(bool(self.inventory.release_series()))
+        if branch not in self.inventory.branches and finals:
             integration = [line for line in self.inventory.lines() if line.kind == INTEGRATION]
             if integration:  # finals cut from the integration branch (release-please style)
                 return integration[0].branch

@@ -163,7 +163,14 @@ class Inventory:
     def check(self, version: Version, name: str) -> list[str]:
         """The rules ``version`` breaks on the line of branch ``name`` (empty: allowed)."""
         line, branch = self.line(name)
-        return check_version(version, line, self.reachable(branch), self.tags, self.config)
+        return check_version(
+            version,
+            line,
+            self.reachable(branch),
+            self.tags,
+            self.config,
+            release_branches=bool(self.release_series()),
+        )
 
     def status(self, line: ReleaseLine) -> LineStatus:
         """Latest release and next version of one line."""
