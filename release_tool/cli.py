@@ -165,6 +165,11 @@ class ToolGroup(click.Group):
     type=click.Path(path_type=Path, file_okay=False),
     help="Where to keep the PR cache (default: .git/release-tool of the repository).",
 )
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Neither read nor write the history index kept in .git/release-tool.",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Log what the tool does.")
 @click.option("--debug", is_flag=True, help="Log every command run; show tracebacks.")
 @click.pass_context
@@ -175,6 +180,7 @@ def cli(
     github_repo: str | None,
     token_file: Path | None,
     cache_dir: Path | None,
+    no_cache: bool,
     verbose: bool,
     debug: bool,
 ) -> None:
@@ -191,6 +197,7 @@ def cli(
         github_repo=github_repo,
         token_file=token_file,
         cache_dir=cache_dir,
+        no_cache=no_cache,
     )
 
 

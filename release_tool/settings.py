@@ -32,6 +32,7 @@ class Settings:
     github_repo: str | None = None
     token_file: Path | None = None
     cache_dir: Path | None = None
+    no_cache: bool = False  # --no-cache: no persistent history index
     token: str | None = field(default=None, repr=False)  # set by code, never by an option
 
     def __post_init__(self) -> None:
@@ -75,7 +76,14 @@ class Settings:
         """Tags, branches and release lines of the repository."""
         from .history.inventory import Inventory
 
-        return Inventory(self.repo, self.config)
+        inventory = Inventory(self.repo, self.config)
+        if not self.no_cache:
+            inventory.index_cache = self.index_cache_dir()
+        return inventory
+
+    def index_cache_dir(self) -> Path:
+        """Where the persistent history index lives: ``--cache-dir``, else .git/release-tool."""
+        return self.cache_dir or (self.repo.git_dir / "release-tool")
 
     def github_slug(self) -> str:
         """``owner/name`` on GitHub: ``--github-repo``, else from the remote's URL."""

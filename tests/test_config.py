@@ -38,6 +38,7 @@ DIRAC_DEFAULTS = {
     "active_period_days": 365,
     "allow_epochs": False,
     "allow_post_releases": False,
+    "integration_finals": None,
     "lines": {},
     "notes_file": "release.notes",
     "version_files": (),
@@ -141,6 +142,7 @@ def test_release_branch_custom_pattern():
         ("cumulative", True, True),
         ("active_period_days", 30, 30),
         ("active_period_days", 0, 0),
+        ("integration_finals", True, True),
         ("cumulative", False, False),
         ("lines", {}, {}),
         (
@@ -241,6 +243,7 @@ def test_unknown_key_after_good_ones():
         ("twine_check", "off", "one of errors, strict"),
         ("twine_check", True, "one of errors, strict"),
         ("active_period_days", -1, "whole number of days"),
+        ("integration_finals", "yes", "true or false"),
         ("active_period_days", "1y", "whole number of days"),
         ("active_period_days", True, "whole number of days"),
         ("active_period_days", 1.5, "whole number of days"),

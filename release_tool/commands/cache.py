@@ -40,7 +40,12 @@ def info(settings) -> None:
 @cache_group.command("clear")
 @pass_settings
 def clear(settings) -> None:
-    """Forget every cached PR of this repository."""
+    """Forget every cached PR of this repository, and its stored history index."""
+    from ..history.indexcache import clear as clear_index
+
+    directory = settings.index_cache_dir()
+    if clear_index(directory):
+        click.echo(f"removed the history index from {directory}")
     path = _cache_path(settings)
     if not path.exists():
         click.echo(f"no cache at {path}")

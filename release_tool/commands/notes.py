@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from pathlib import Path
@@ -14,7 +15,7 @@ from ..files import check_target, replace_file
 from ..forge.urls import web_url
 from ..history.discovery import Discovery
 from ..notes import render
-from ..notes.build import build_notes, write_section
+from ..notes.build import build_notes, notes_for, resolved_notes_config, write_section
 from ..notes.lint import format_problems, github_annotations, lint_body
 from ..notes.parse_file import parse_notes
 from ..sanitize import for_file, for_terminal
@@ -77,13 +78,27 @@ def repo_url(settings) -> str | None:
     show_default=True,
     help="Where PR titles and bodies come from (auto: GitHub when a token or URL is set).",
 )
+@click.option(
+    "--all-releases",
+    is_flag=True,
+    help="The notes of every release (--branch: of that line), newest first.",
+)
 @click.pass_context
 def notes_group(ctx, branch, until, since, version, fmt, output, write_file, review, cumulative,
-                force, source) -> None:  # fmt: skip
+                force, source, all_releases) -> None:  # fmt: skip
     """Render the release notes of a release or of a line's unreleased head."""
     if ctx.invoked_subcommand is not None:
         return
     settings = ctx.obj
+    if all_releases:
+        if until or since or version or write_file:
+            raise InputError("--all-releases takes no --until, --since, --version or --write")
+        text = _all_releases(settings, branch, fmt, review, source)
+        if output is not None:
+            output.write_text(text, encoding="utf-8")
+        else:
+            click.echo(text, nl=not text.endswith("\n"))
+        return
     if branch is None and until is None:
         raise InputError("give --branch B (the unreleased head) or --until TAG (a release)")
     if write_file is not None and not write_file.is_absolute():
@@ -129,6 +144,26 @@ def notes_group(ctx, branch, until, since, version, fmt, output, write_file, rev
         replace_file(output, for_file(text).encode("utf-8"))
     else:
         click.echo(for_terminal(text), nl=not text.endswith("\n"))
+
+
+def _all_releases(settings, branch: str | None, fmt: str, review: bool, source: str) -> str:
+    """The notes of every release, newest first: one history walk, one template environment."""
+    progress = lambda message: click.echo(f"release-tool: {message}", err=True)  # noqa: E731
+    discovery = Discovery(settings.inventory, progress=progress)
+    if branch is not None:
+        settings.inventory.line(branch)  # an unknown line says so
+    results = discovery.answer(discovery.for_all_releases([branch] if branch else []))
+    if _source_is_github(settings, source):
+        fill_from_forge(settings.github_forge(progress), results)
+    root = settings.repo.root
+    # the repository's notes style is decided once, not once per release
+    resolved, _ = resolved_notes_config(settings.config, root)
+    config = dataclasses.replace(settings.config, notes=resolved)
+    releases = [notes_for(r, r.spec.release.tags[0], config, root) for r in results]
+    template_dir = config.notes.templates
+    return render(
+        releases, fmt, template_dir=template_dir, repo_url=repo_url(settings), review=review
+    )
 
 
 def _heading(settings, version, spec, branch) -> str:

@@ -23,9 +23,14 @@ from . import pass_settings
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (stable keys).")
 @click.option("--all", "all_lines", is_flag=True, help="Every line, not only the active ones.")
+@click.option(
+    "--all-releases",
+    is_flag=True,
+    help="Each release's own PRs (as --until TAG), newest first; --branch limits the lines.",
+)
 @pass_settings
 def prs_command(
-    settings, branches, since, until, cumulative, with_bodies, as_json, all_lines
+    settings, branches, since, until, cumulative, with_bodies, as_json, all_lines, all_releases
 ) -> None:
     """List the PRs merged into a release or waiting on release lines.
 
@@ -37,7 +42,13 @@ def prs_command(
         settings.github_slug()  # a missing or bad --github-repo fails before the history walk
     discovery = Discovery(settings.inventory, progress=progress)
     specs = []
-    if until is not None:
+    if all_releases:
+        if until is not None or since is not None:
+            raise InputError("--all-releases lists every release: give no --since or --until")
+        for name in branches:
+            settings.inventory.line(name)  # an unknown line says so
+        specs = discovery.for_all_releases(branches)
+    elif until is not None:
         if len(branches) > 1:
             raise InputError("--until takes at most one --branch")
         line = branches[0] if branches else None

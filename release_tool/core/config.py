@@ -17,6 +17,8 @@ Zero configuration describes a DIRAC-style repository: release branches
     active_period_days = 365    # lines/prs show lines with a release or merge this recent
     allow_epochs = false        # release versions with an epoch (1!8.0.2)
     allow_post_releases = false # release .postN versions (8.0.2.post1)
+    integration_finals = false  # the integration branch releases finals too (release-please
+                                # style; default: true when open_series_with = "final")
 
     notes_file = "release.notes"
     version_files = ["src/pkg/__init__.py"]   # __version__ = "..." set at each release
@@ -97,6 +99,7 @@ class Config:
     active_period_days: int = 365
     allow_epochs: bool = False
     allow_post_releases: bool = False
+    integration_finals: bool | None = None
     lines: dict[str, LineConfig] = field(default_factory=dict)
     # -- cutting a release
     notes_file: str = "release.notes"
@@ -117,6 +120,16 @@ class Config:
     summary: SummaryConfig = field(default_factory=lambda: _summary_config())
     # -- hackathon records
     hackathons_file: str = "hackathons.toml"
+
+    def integration_releases_finals(self, release_branches: bool = False) -> bool:
+        """Whether the integration line releases final versions (a single-branch project).
+
+        ``integration_finals`` when set; else when new series open with a
+        final and the repository has no release branch (``release_branches``).
+        """
+        if self.integration_finals is not None:
+            return self.integration_finals
+        return self.open_series_with == "final" and not release_branches
 
     def is_cumulative(self, branch: str) -> bool | None:
         """Whether the line on ``branch`` writes cumulative notes (``-preN`` and ``X.Y.0``).
@@ -306,6 +319,7 @@ _PARSERS = {
     "active_period_days": _expect_days,
     "allow_epochs": _expect_bool,
     "allow_post_releases": _expect_bool,
+    "integration_finals": _expect_bool,
     "notes_file": _relative_path,
     "version_files": lambda n, v: _parse_paths(n, v),
     "commit_message": _parse_commit_message,

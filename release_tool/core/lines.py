@@ -216,6 +216,9 @@ def next_version(
         return _avoid_taken(candidate, "patch", taken).in_scheme(scheme)
 
     base = latest_release(releases_on_line(line, reachable))
+    release_series = list(release_series)
+    if config.integration_releases_finals(bool(release_series)):
+        return _next_final_on_integration(line, base, all_tags, taken, config)
     branch_series = max(release_series, default=None)
     if base is not None and base.version.pep.pre is not None:
         final_exists = any(
@@ -239,15 +242,37 @@ def next_version(
     return _avoid_taken(candidate, "pre", taken).in_scheme(scheme)
 
 
+def _next_final_on_integration(
+    line: ReleaseLine, base: Tag | None, all_tags: list[Tag], taken: set[Version], config: Config
+) -> Version:
+    """The next version of an integration line that releases finals: the patch after its
+    latest final, or the final of its latest pre-release."""
+    if base is None:
+        raise InputError(
+            f"no release reachable from {line.branch}: give the first version explicitly"
+        )
+    if base.version.is_prerelease:
+        candidate = parse("{}.{}.{}".format(*(*base.version.pep.release, 0, 0)[:3]))
+    else:
+        candidate = bump(base.version, "patch", scheme=PEP440)
+    scheme = _scheme_for(line, candidate.series, base, all_tags, config)
+    return _avoid_taken(candidate, "patch", taken).in_scheme(scheme)
+
+
 def check_version(
     version: Version,
     line: ReleaseLine,
     reachable: list[Tag],
     all_tags: list[Tag],
     config: Config,
+    release_branches: bool = True,
 ) -> list[str]:
-    """The release-line rules ``version`` breaks on ``line``; empty when it may be released."""
-    problems = []
+    """The release-line rules ``version`` breaks on ``line``; empty when it may be released.
+
+    ``release_branches``: whether the repository has release branches (without
+    them, ``open_series_with = "final"`` lets the integration line release finals).
+    """
+    problems: list[str] = []
     if version.is_dev:
         problems.append(f"{version} is a .dev version: .dev versions are never released")
     if version.pep.local is not None:
@@ -265,7 +290,8 @@ def check_version(
             f"{version} is a .post release: releasing them needs "
             "allow_post_releases = true in the configuration"
         )
-    if line.series is None and not version.is_prerelease:
+    finals_here = config.integration_releases_finals(release_branches)
+    if line.series is None and not version.is_prerelease and not finals_here:
         problems.append(
             f"{line.branch} releases only pre-releases; {version} is a final release "
             f"(cut it from {config.release_branch(version.series)})"

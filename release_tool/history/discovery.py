@@ -17,6 +17,7 @@ from ..core.tags import Release, group_releases
 from ..errors import InputError
 from ..forge.base import PrInfo
 from .index import HistoryIndex, PullRequest, Record
+from .indexcache import cached_index
 from .inventory import Inventory
 from .ranges import PRE_LINE, is_legacy_tag, line_key, off_branch_previous, previous_release
 
@@ -123,8 +124,13 @@ class Discovery:
             points = [r.commit for r in self.releases] + self._extra_points
             shallow = self.repo.shallow_commits()
             self._shallow = shallow
-            records = self._with_progress(self.repo.log_records(sorted(set(points))))
-            self._index = HistoryIndex(records, points + shallow)
+            tips = sorted(set(points))
+            every = points + shallow
+
+            def build() -> HistoryIndex:
+                return HistoryIndex(self._with_progress(self.repo.log_records(tips)), every)
+
+            self._index = cached_index(self.inventory.index_cache, tips, every, build)
             self.inventory.use_index(self._index)
         return self._index
 
@@ -156,7 +162,13 @@ class Discovery:
                 return integration[0].branch
             if self.config.integration_branches:
                 return self.config.integration_branches[0]
-        return self.config.release_branch(release.version.series)
+        branch = self.config.release_branch(release.version.series)
+        finals = self.config.integration_releases_finals(bool(self.inventory.release_series()))
+        if branch not in self.inventory.branches and finals:
+            integration = [line for line in self.inventory.lines() if line.kind == INTEGRATION]
+            if integration:  # finals cut from the integration branch (release-please style)
+                return integration[0].branch
+        return branch
 
     def for_release(self, release: Release, *, cumulative: bool | None = None) -> RangeSpec:
         """The range of a release: after the previous release of its line."""
@@ -180,6 +192,21 @@ class Discovery:
             key=line_key(release.version),
             excluded=[off] if off is not None else [],
         )
+
+    def for_all_releases(self, branches: Iterable[str] = ()) -> list[RangeSpec]:
+        """The range of every release (of the lines on ``branches``, if any), newest first.
+
+        Each is the range ``--until TAG`` gives; all come from one index.
+        """
+        wanted = set(branches)
+        specs = []
+        for release in reversed(self.releases):  # descending versions
+            if release.version.is_dev:
+                continue
+            if wanted and self.line_branch(release) not in wanted:
+                continue
+            specs.append(self.for_release(release))
+        return specs
 
     def for_branch(self, name: str, since: str | None = None) -> RangeSpec:
         """The unreleased head of a line: after its last release, up to the branch head."""

@@ -80,49 +80,58 @@ class HistoryIndex:
         them topologically (children first) before its passes.
         """
         shas: list[str] = []
-        parent_shas: list[list[str]] = []
-        times: list[int] = []
-        authors: list[str] = []
+        index: dict[str, int] = {}
+        parents: list[list[int]] = []
+        waiting: dict[str, list[tuple[int, int]]] = {}  # parent sha -> (child, position)
+        times: dict[int, int] = {}  # of PR commits only: memory follows the PR count
+        authors: dict[int, str] = {}
         marks: dict[int, PrMark] = {}
         cherries: dict[int, list[str]] = {}
-        for i, (sha, parents, time, author, message) in enumerate(records):
+        for i, (sha, parent_shas, time, author, message) in enumerate(records):
+            # Number parents as soon as they are read: no parent hashes are kept,
+            # only the few children still waiting for theirs.
             shas.append(sha)
-            parent_shas.append(parents)
-            times.append(time)
-            authors.append(author)
-            mark = classify(message, len(parents))
+            index[sha] = i
+            for child, position in waiting.pop(sha, ()):
+                parents[child][position] = i
+            numbered = []
+            for position, p in enumerate(parent_shas):
+                j = index.get(p, -1)
+                if j == -1:
+                    waiting.setdefault(p, []).append((i, position))
+                numbered.append(j)
+            parents.append(numbered)
+            mark = classify(message, len(parent_shas))
             if mark is not None:
                 marks[i] = mark
+                times[i] = time
+                authors[i] = author
             if "cherry picked from" in message:
                 cherries[i] = cherry_picked_from(message)
-        self._link(shas, parent_shas)
-        order = _children_first(self.parents)
-        if order is not None:  # clock skew: re-sort, then link again
+        self.missing_parents = bool(waiting)  # a shallow clone: some parents were never read
+        if waiting:
+            parents = [[p for p in ps if p != -1] for ps in parents]
+        del waiting
+        self.shas, self.index, self.parents = shas, index, parents
+        order = _children_first(parents)
+        if order is not None:  # clock skew: re-sort, then number again
             where = {old: new for new, old in enumerate(order)}
-            shas = [shas[i] for i in order]
-            parent_shas = [parent_shas[i] for i in order]
-            times = [times[i] for i in order]
-            authors = [authors[i] for i in order]
+            self.shas = [shas[i] for i in order]
+            self.index = {sha: i for i, sha in enumerate(self.shas)}
+            self.parents = [[where[p] for p in parents[i]] for i in order]
+            times = {where[i]: time for i, time in times.items()}
+            authors = {where[i]: author for i, author in authors.items()}
             marks = {where[i]: mark for i, mark in marks.items()}
             cherries = {where[i]: found for i, found in cherries.items()}
-            self._link(shas, parent_shas)
+            del where
+        del shas, index, parents, order
         self._sorted_shas: list[str] | None = None
         self.owner = self._owners(marks)
         self.prs = self._pull_requests(marks, cherries, times, authors)
+        del marks, cherries, times, authors
         self.points = [p for p in dict.fromkeys(points) if p in self.index]
         self.point_bit = {sha: 1 << i for i, sha in enumerate(self.points)}
         self.pr_bits, self.point_bits = self._contents()
-
-    def _link(self, shas: list[str], parent_shas: list[list[str]]) -> None:
-        """Number the commits in their order and point each at its parents' numbers."""
-        self.shas = shas
-        self.index = index = {sha: i for i, sha in enumerate(shas)}
-        self.missing_parents = False
-        try:
-            self.parents = [[index[p] for p in ps] for ps in parent_shas]
-        except KeyError:  # a shallow clone: some parents were never read
-            self.parents = [[index[p] for p in ps if p in index] for ps in parent_shas]
-            self.missing_parents = True
 
     # -- pass 1: who brought each commit in ------------------------------------
 
@@ -150,8 +159,8 @@ class HistoryIndex:
         self,
         marks: dict[int, PrMark],
         cherries: dict[int, list[str]],
-        times: list[int],
-        authors: list[str],
+        times: dict[int, int],
+        authors: dict[int, str],
     ) -> dict[int, PullRequest]:
         """The PRs of the history by commit index, with nesting, sweeps and reverts resolved."""
         prs: dict[int, PullRequest] = {}
@@ -224,18 +233,21 @@ class HistoryIndex:
         for parents in self.parents:
             for p in parents:
                 children[p] += 1
-        pr_bit = {}
+        # The bit number of each PR's commit, not the bit itself: a dict of
+        # ``1 << k`` would hold k/8 bytes per PR, quadratic in the PR count.
+        pr_pos: dict[int, int] = {}
         self.entries: list[PullRequest] = []
-        for i, pr in self.prs.items():
-            pr_bit[i] = 1 << len(self.entries)
-            self.entries.append(pr)
+        for i in sorted(self.prs, reverse=True):  # oldest first: old points get short ints
+            pr_pos[i] = len(self.entries)
+            self.entries.append(self.prs[i])
         point_index = {self.index[sha]: bit for sha, bit in self.point_bit.items()}
         prs_of: list[int | None] = [None] * n
         pts_of: list[int | None] = [None] * n
         pr_out: dict[str, int] = {}
         pt_out: dict[str, int] = {}
         for i in range(n - 1, -1, -1):
-            prs_here = pr_bit.get(i, 0)
+            k = pr_pos.get(i)
+            prs_here = 0 if k is None else 1 << k
             pts_here = point_index.get(i, 0)
             for p in self.parents[i]:
                 prs_here |= prs_of[p]

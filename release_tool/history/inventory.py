@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 
 from ..core.config import Config
 from ..core.lines import (
@@ -63,6 +64,8 @@ class Inventory:
         self._shallow_warned = False
         self._reach: dict[str, set[str]] = {}
         self._index = None  # a HistoryIndex whose points include the line heads
+        #: Where the history index persists between runs (None: not at all).
+        self.index_cache: Path | None = None
 
     @cached_property
     def branches(self) -> dict[str, Branch]:
@@ -162,7 +165,14 @@ class Inventory:
     def check(self, version: Version, name: str) -> list[str]:
         """The rules ``version`` breaks on the line of branch ``name`` (empty: allowed)."""
         line, branch = self.line(name)
-        return check_version(version, line, self.reachable(branch), self.tags, self.config)
+        return check_version(
+            version,
+            line,
+            self.reachable(branch),
+            self.tags,
+            self.config,
+            release_branches=bool(self.release_series()),
+        )
 
     def release_tags(self, version: Version, name: str) -> list[str]:
         """The tags of a release of ``version`` from ``name`` (two on a dual-tagged line)."""

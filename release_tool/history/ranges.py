@@ -61,7 +61,7 @@ def previous_release(
     version = target.version
     wanted = _wanted(version, cumulative)
     fallback = None
-    start = bisect.bisect_left([r.version.pep for r in releases], version.pep)
+    start = bisect.bisect_left(_peps(releases), version.pep)
     for release in reversed(releases[:start]):
         if release.version.is_dev or not contains(release.commit, target.commit):
             continue
@@ -98,7 +98,7 @@ def off_branch_previous(
     ``target`` (a slip that says nothing about what ``target`` shipped).
     """
     wanted = _wanted(target.version, cumulative)
-    start = bisect.bisect_left([r.version.pep for r in releases], target.version.pep)
+    start = bisect.bisect_left(_peps(releases), target.version.pep)
     for release in reversed(releases[:start]):
         if release.version.is_dev or not wanted(release):
             continue
@@ -110,3 +110,16 @@ def off_branch_previous(
             continue
         return release
     return None
+
+
+_PEPS: dict[int, tuple[Sequence[Release], list]] = {}
+
+
+def _peps(releases: Sequence[Release]) -> list:
+    """The PEP 440 versions of ``releases``, computed once per sequence (many lookups per run)."""
+    cached = _PEPS.get(id(releases))
+    if cached is None or cached[0] is not releases or len(cached[1]) != len(releases):
+        cached = (releases, [r.version.pep for r in releases])
+        _PEPS.clear()  # one sequence at a time: no growth, no stale entries
+        _PEPS[id(releases)] = cached
+    return cached[1]

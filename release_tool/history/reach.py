@@ -15,17 +15,21 @@ def reachable_points(
     graph: Iterable[tuple[str, list[str]]], points: Iterable[str], heads: Iterable[str]
 ) -> dict[str, set[str]]:
     """For each head in the graph, the points reachable from it (itself included)."""
-    nodes = list(graph)
-    index = {sha: i for i, (sha, _) in enumerate(nodes)}
-    parents = [[index[p] for p in ps if p in index] for _, ps in nodes]
-    children = [0] * len(nodes)
-    for ps in parents:
-        for p in ps:
+    index: dict[str, int] = {}
+    parents: list[tuple[int, ...]] = []
+    children: list[int] = []
+    for sha, ps in graph:  # parents come first: number them as they arrive
+        numbered = tuple([index[p] for p in ps if p in index])
+        for p in numbered:
             children[p] += 1
+        index[sha] = len(parents)
+        parents.append(numbered)
+        children.append(0)
     ordered = [p for p in dict.fromkeys(points) if p in index]
     bit = {index[p]: 1 << k for k, p in enumerate(ordered)}
-    wanted = {index[h] for h in heads if h in index}
-    masks: list[int | None] = [None] * len(nodes)
+    wanted = {index[h]: h for h in heads if h in index}
+    del index
+    masks: list[int | None] = [None] * len(parents)
     found: dict[str, int] = {}
     for i, ps in enumerate(parents):
         mask = bit.get(i, 0)
@@ -37,7 +41,7 @@ def reachable_points(
         if children[i]:
             masks[i] = mask
         if i in wanted:
-            found[nodes[i][0]] = mask
+            found[wanted[i]] = mask
     return {head: _decode(mask, ordered) for head, mask in found.items()}
 
 
