@@ -55,6 +55,13 @@ def config(text):
     return prepare
 
 
+def hackathons(text: str):
+    def prepare(repo: Path) -> None:
+        (repo / "hackathons.toml").write_text(text)
+
+    return prepare
+
+
 def prs_file(content: str):
     def prepare(repo: Path) -> None:
         (repo.parent / "bad-prs.json").write_text(content)
@@ -281,6 +288,109 @@ TABLE = [
     ("url-cache", ["--github-url", "file:///x", "cache", "info"], None, nothing, 2),
     ("url-demo", ["--github-url", "ftp://x", "demo"], None, nothing, 2),
     ("slug-bad", ["--github-repo", "not a slug", "cache", "info"], None, nothing, 2),
+    # meeting summaries: dates, periods, output files
+    ("summary-big", ["summary", "--since", BIG], None, nothing, 2),
+    ("summary-bad-date", ["summary", "--since", "2023-02-30"], None, nothing, 2),
+    (
+        "summary-until-before",
+        ["summary", "--since", "2030-01-01", "--until", "2020-01-01"],
+        None,
+        nothing,
+        2,
+    ),
+    ("summary-big-period", ["summary"], None, config(f'meeting_every = "{BIG} weeks"'), 2),
+    ("summary-bad-period", ["summary"], None, config('meeting_every = "fortnightly"'), 2),
+    (
+        "summary-read-only",
+        ["summary", "--format", "html", "--output", "../out.txt"],
+        None,
+        read_only,
+        2,
+    ),
+    (
+        "summary-missing-dir",
+        ["summary", "--format", "pptx", "--output", "../no/such/x.pptx"],
+        None,
+        nothing,
+        2,
+    ),
+    ("summary-unknown-branch", ["summary", "--branch", "rel-v9r9"], None, nothing, 2),
+    # hackathon records
+    (
+        "hackathon-add-big",
+        ["hackathon", "add", "x", "--start", BIG, "--end", "2023-01-02"],
+        None,
+        nothing,
+        2,
+    ),
+    (
+        "hackathon-add-order",
+        ["hackathon", "add", "x", "--start", "2023-01-05", "--end", "2023-01-02"],
+        None,
+        nothing,
+        2,
+    ),
+    (
+        "hackathon-file-latin1",
+        ["hackathon", "list"],
+        None,
+        lambda r: (r / "hackathons.toml").write_bytes(b'[[hackathon]]\nname = "\xe9"\n'),
+        2,
+    ),
+    (
+        "hackathon-file-nan",
+        ["hackathon", "list"],
+        None,
+        hackathons('[[hackathon]]\nname = "a"\nstart = nan\nend = 2023-01-02\n'),
+        2,
+    ),
+    (
+        "hackathon-file-year",
+        ["series"],
+        None,
+        hackathons(
+            '[[hackathon]]\nname = "a"\nstart = 0001-01-01\nend = 9999-12-31\n'
+            '[[hackathon]]\nname = "a"\nstart = 2023-01-01\nend = 2023-01-02\n'
+        ),
+        2,
+    ),
+    (
+        "hackathon-file-dir",
+        ["hackathon", "list"],
+        None,
+        lambda r: (r / "hackathons.toml").mkdir(),
+        2,
+    ),
+    ("series-big", ["series", BIG], None, nothing, 2),
+    # alphas
+    ("alpha-big", ["alpha", "--version", BIG, "--dry-run"], None, nothing, 2),
+    ("alpha-unknown-hackathon", ["alpha", "--hackathon", "nope", "--dry-run"], None, nothing, 2),
+    ("alpha-journal", ["alpha", "--resume", "--yes"], None, journal("not json {"), 2),
+    # sweeps and the patch matrix
+    ("sweep-big-pr", ["sweep", "--pr", BIG, "--dry-run"], None, nothing, 2),
+    (
+        "sweep-unknown-branch",
+        ["sweep", "--pr", "8", "--to", "rel-v9r9", "--dry-run"],
+        None,
+        nothing,
+        2,
+    ),
+    (
+        "sweep-label-config",
+        ["sweep", "--dry-run"],
+        None,
+        config('[tool.release-tool.sweep]\ntarget_label = "alsoTargeting"'),
+        2,
+    ),
+    ("patches-bad-date", ["patches", "--since", "2023-02-30"], None, nothing, 2),
+    ("patches-big", ["patches", "--until", BIG], None, nothing, 2),
+    (
+        "patches-read-only",
+        ["patches", "--format", "html", "--output", "../out.txt"],
+        None,
+        read_only,
+        2,
+    ),
 ]
 
 

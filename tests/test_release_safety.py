@@ -97,7 +97,7 @@ def _configure(world, line: str) -> None:
          "version_files src/diracdemo/missing.py does not exist"),
         ('version_files = ["README.md"]\n', "README.md: no __version__"),
         ('notes_file = "docs/release.notes"\n', "directory docs is missing"),
-        ('notes_file = "src"\n', "notes_file src is not a regular file"),
+        ('notes_file = "src"\n', "notes_file: src is a directory"),  # refused at load
     ],
 )  # fmt: skip
 def test_preflight_checks_every_file_the_notes_step_writes(world, config, fragment):

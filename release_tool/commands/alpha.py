@@ -62,11 +62,16 @@ def alpha_command(settings, branch, phase, version, if_changed, hackathon, dry_r
     progress = lambda message: click.echo(f"release-tool: {message}", err=True)  # noqa: E731
     from ..hackathons.gather import HackathonView
 
-    branch = branch or HackathonView(settings).integration
+    view = HackathonView(settings)
+    branch = branch or view.integration
     if branch is None:
         from ..errors import InputError
 
         raise InputError("no integration branch here: give --branch")
+    if hackathon is not None:
+        from ..hackathons.records import find
+
+        find(view.hackathons, hackathon)  # an unknown name fails before anything else
     alpha = AlphaOptions(phase=phase, if_changed=if_changed, hackathon=hackathon)
     if rehearse:
         summary = _rehearse(settings, branch, version, alpha, progress, keep_sandbox,

@@ -8,6 +8,8 @@ from pathlib import Path
 import click
 
 from ..errors import InputError
+from ..files import check_target, replace_file
+from ..sanitize import for_file, for_terminal
 from ..summary.render import BINARY, FORMATS, render
 from . import pass_settings
 
@@ -53,6 +55,8 @@ def summary_command(settings, since, until, branches, fmt, output, notes_files, 
 
     if fmt in BINARY and output is None:
         raise InputError(f"--format {fmt} writes a file: give --output FILE")
+    if output is not None:
+        check_target(output)  # refused before the history walk, not after
     progress = lambda message: click.echo(f"release-tool: {message}", err=True)  # noqa: E731
     forge = settings.github_forge(progress) if github_wanted(settings, with_github) else None
     collector = Collector(
@@ -70,9 +74,9 @@ def summary_command(settings, since, until, branches, fmt, output, notes_files, 
         summary.github = github_status(forge, summary, settings.config)
     result = render(summary, fmt)
     if output is not None:
-        data = result if isinstance(result, bytes) else result.encode("utf-8")
-        output.write_bytes(data)
+        data = result if isinstance(result, bytes) else for_file(result).encode("utf-8")
+        replace_file(output, data)
         click.echo(f"wrote {output}", err=True)
     else:
         assert isinstance(result, str)
-        click.echo(result, nl=not result.endswith("\n"))
+        click.echo(for_terminal(result), nl=not result.endswith("\n"))

@@ -265,8 +265,10 @@ def load_hackathons(
     of ``[tool.release-tool]``, else ``hackathons.toml``).
     """
     file = hackathons_path(root, path)
-    if not file.is_file():
+    if not file.exists():
         return []
+    if not file.is_file():
+        raise HackathonError(f"{file.name}: not a regular file")
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
