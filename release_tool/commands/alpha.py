@@ -126,24 +126,16 @@ def _md(text: str) -> str:
 
 def _rehearse(settings, branch, version, alpha, progress, keep, allow_unnoted) -> str:
     """The alpha in a sandbox (see :mod:`release_tool.release.rehearsal`)."""
-    from ..release.rehearsal import rehearse
-    from ..settings import Settings
+    from ..release.rehearsal import rehearse, sandbox_settings, sandbox_uploader
 
     def run_release(sandbox: dict, line: str) -> str:
-        inner = Settings(repo_path=sandbox["repo"], github_url=sandbox["github_url"],
-                         github_repo=sandbox["github_repo"], token=sandbox["token"],
-                         cache_dir=sandbox["repo"] / ".git" / "release-tool")  # fmt: skip
+        inner = sandbox_settings(sandbox)
         options = ReleaseOptions(branch=line, version=version, index_url=sandbox["index_url"],
                                  allow_unnoted=allow_unnoted)  # fmt: skip
 
-        def uploader(paths, url):  # the sandbox index takes any credentials
-            from ..release.upload import upload
-
-            return upload(paths, url, username="rehearsal", password="rehearsal")
-
         def make(opts):
             return AlphaReleaser(inner, opts, alpha, builder=default_builder,
-                                 uploader=uploader, progress=progress)  # fmt: skip
+                                 uploader=sandbox_uploader, progress=progress)  # fmt: skip
 
         return run_alpha(inner, options, alpha, make_releaser=make, say=progress).summary
 

@@ -95,24 +95,14 @@ def release_command(settings, branches, version, dry_run, resume, no_push, no_pu
 
 def rehearse_release(settings, branch, version, progress, keep, *, allow_empty=False) -> str:
     """The rehearsal of one line's release (see :mod:`release_tool.release.rehearsal`)."""
-    from ..release.rehearsal import rehearse
-    from ..settings import Settings
+    from ..release.rehearsal import rehearse, sandbox_settings, sandbox_uploader
 
     def run_release(sandbox: dict, line: str) -> str:
-        inner = Settings(repo_path=sandbox["repo"], github_url=sandbox["github_url"],
-                         github_repo=sandbox["github_repo"], token=sandbox["token"],
-                         cache_dir=sandbox["repo"] / ".git" / "release-tool")  # fmt: skip
         options = ReleaseOptions(branch=line, version=version, index_url=sandbox["index_url"],
                                  allow_unnoted=True,  # the emulator has no PR bodies
                                  allow_empty=allow_empty)  # fmt: skip
-
-        def uploader(paths, url):  # the sandbox index takes any credentials
-            from ..release.upload import upload
-
-            return upload(paths, url, username="rehearsal", password="rehearsal")
-
-        return Releaser(inner, options, builder=default_builder, uploader=uploader,
-                        progress=progress).run()  # fmt: skip
+        return Releaser(sandbox_settings(sandbox), options, builder=default_builder,
+                        uploader=sandbox_uploader, progress=progress).run()  # fmt: skip
 
     return rehearse(settings, branch, version, run_release, progress, keep=keep)
 
