@@ -57,3 +57,54 @@ def test_integration_finals_false_overrides_opening(make_repo):
     repo = build(make_repo, 'open_series_with = "final"\nintegration_finals = false')
     refused = run_cli("--repo", str(repo), "version", "check", "0.4.0", "--branch", "main")
     assert refused.exit_code == 1
+
+
+def notes_of(repo, *extra: str) -> str:
+    result = run_cli("--repo", str(repo), "notes", "--branch", "main", "--version", "0.4.0", *extra)
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+def test_conventional_scopes_give_consistent_headings(make_repo):
+    """Issue 10 item 16: no ``### db`` next to ``### Core`` outside DIRAC."""
+    repo = make_repo(branch="main")
+    repo.commit("config", {"pyproject.toml": '[tool.release-tool]\nopen_series_with = "final"\n'})
+    repo.squash_pr(1, "feat(core): first")
+    repo.tag("v0.3.0")
+    repo.squash_pr(2, "fix(db): second")
+    repo.squash_pr(3, "feat(core): third")
+    repo.squash_pr(4, "feat(WMS): fourth")
+    repo.squash_pr(5, "fix(DB): fifth")
+    text = notes_of(repo.path, "--format", "markdown")
+    headings = [line for line in text.splitlines() if line.startswith("#")]
+    assert [h for h in headings if not h.startswith("## ")] == ["### core", "### db", "### WMS"]
+    assert "WorkloadManagementSystem" not in text and "Core" not in text
+
+
+def test_configured_system_aliases_name_the_headings(make_repo):
+    repo = make_repo(branch="main")
+    config = (
+        '[tool.release-tool]\nopen_series_with = "final"\n'
+        '[tool.release-tool.notes.system_aliases]\ncore = "Core"\ndb = "Database"\n'
+    )
+    repo.commit("config", {"pyproject.toml": config})
+    repo.squash_pr(1, "feat(core): first")
+    repo.squash_pr(2, "fix(db): second")
+    text = notes_of(repo.path, "--format", "markdown")
+    assert [line for line in text.splitlines() if line.startswith("### ")] == [
+        "### Core",
+        "### Database",
+    ]
+
+
+def test_dirac_systems_can_be_forced(make_repo):
+    repo = make_repo(branch="main")
+    config = '[tool.release-tool]\nopen_series_with = "final"\n[tool.release-tool.notes]\n'
+    repo.commit("config", {"pyproject.toml": config + "dirac_systems = true\n"})
+    repo.squash_pr(1, "feat(core): first")
+    repo.squash_pr(2, "fix(WMS): second")
+    text = notes_of(repo.path, "--format", "markdown")
+    assert [line for line in text.splitlines() if line.startswith("### ")] == [
+        "### Core",
+        "### WorkloadManagementSystem",
+    ]

@@ -12,6 +12,7 @@ from ..hackathons.publish import AlphaOptions, AlphaOutcome, AlphaReleaser, run_
 from ..release.steps import ReleaseOptions
 from ..release.tools import default_builder, default_uploader
 from . import pass_settings
+from .options import publishing_options, rehearsal_options, yes_option
 
 
 @click.command("alpha")
@@ -25,22 +26,9 @@ from . import pass_settings
 )
 @click.option("--hackathon", help="The hackathon this alpha is for (named in tag and body).")
 @click.option("--dry-run", is_flag=True, help="Print the plan; change nothing.")
-@click.option(
-    "--rehearse",
-    is_flag=True,
-    help="Run it for real in a throw-away sandbox, then pip install the result.",
-)
-@click.option("--keep-sandbox", is_flag=True, help="With --rehearse: keep the sandbox.")
+@rehearsal_options("Run it for real in a throw-away sandbox, then pip install the result.")
 @click.option("--resume", is_flag=True, help="Continue an interrupted alpha (also automatic).")
-@click.option("--no-push", is_flag=True, help="Stop after the local commit, tag and build.")
-@click.option("--no-publish", is_flag=True, help="Push, but create no GitHub release or upload.")
-@click.option("--index", "index_url", help="Package index upload URL (default: from config).")
-@click.option("--replace-assets", is_flag=True, help="Replace differing GitHub release assets.")
-@click.option(
-    "--no-upload",
-    is_flag=True,
-    help="Leave the index upload to another tool (CI trusted publishing).",
-)
+@publishing_options("Push, but create no GitHub release or upload.")
 @click.option(
     "--allow-unnoted/--require-notes",
     default=True,
@@ -48,7 +36,7 @@ from . import pass_settings
     help="An alpha is a snapshot: PRs without notes are reported, not refused "
     "(--require-notes refuses them as 'release' does).",
 )
-@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+@yes_option
 @pass_settings
 def alpha_command(settings, branch, phase, version, if_changed, hackathon, dry_run, rehearse,
                   keep_sandbox, resume, no_push, no_publish, index_url, replace_assets,
@@ -143,24 +131,16 @@ def _md(text: str) -> str:
 
 def _rehearse(settings, branch, version, alpha, progress, keep, allow_unnoted) -> str:
     """The alpha in a sandbox (see :mod:`release_tool.release.rehearsal`)."""
-    from ..release.rehearsal import rehearse
-    from ..settings import Settings
+    from ..release.rehearsal import rehearse, sandbox_settings, sandbox_uploader
 
     def run_release(sandbox: dict, line: str) -> str:
-        inner = Settings(repo_path=sandbox["repo"], github_url=sandbox["github_url"],
-                         github_repo=sandbox["github_repo"], token=sandbox["token"],
-                         cache_dir=sandbox["repo"] / ".git" / "release-tool")  # fmt: skip
+        inner = sandbox_settings(sandbox)
         options = ReleaseOptions(branch=line, version=version, index_url=sandbox["index_url"],
                                  allow_unnoted=allow_unnoted)  # fmt: skip
 
-        def uploader(paths, url):  # the sandbox index takes any credentials
-            from ..release.upload import upload
-
-            return upload(paths, url, username="rehearsal", password="rehearsal")
-
         def make(opts):
             return AlphaReleaser(inner, opts, alpha, builder=default_builder,
-                                 uploader=uploader, progress=progress)  # fmt: skip
+                                 uploader=sandbox_uploader, progress=progress)  # fmt: skip
 
         return run_alpha(inner, options, alpha, make_releaser=make, say=progress).summary
 

@@ -12,6 +12,7 @@ import click
 from ..core.versions import parse
 from ..errors import InputError, PolicyError
 from ..files import check_target, replace_file
+from ..forge.fill import fill_from_forge
 from ..forge.urls import web_url
 from ..history.discovery import Discovery
 from ..notes import render
@@ -21,7 +22,6 @@ from ..notes.parse_file import parse_notes
 from ..sanitize import for_file, for_terminal
 from ..table import to_json
 from . import pass_settings
-from .prs import fill_from_forge
 
 FORMATS = ("dirac", "markdown", "rst", "json")
 #: How to get PR bodies read, as this command's options say it.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from ..errors import InputError
+from ..forge.fill import fill_from_forge
 from ..history.discovery import Discovery
 from ..sanitize import for_terminal
 from ..table import format_table, to_json
@@ -96,20 +97,6 @@ def prs_command(
         ]  # fmt: skip
         if rows:
             click.echo(format_table(("ref", "kind", "title", "author/branch", "note"), rows))
-
-
-def fill_from_forge(forge, results) -> None:
-    """Attach the forge's metadata to every list; report PRs the forge does not know."""
-    numbers = {pr.number for r in results for pr in r.prs if pr.ref.startswith("#")}
-    fetched = forge.fetch_prs(numbers)
-    for result in results:
-        result.details = fetched.prs
-    if fetched.missing:
-        refs = ", ".join(f"#{n}" for n in fetched.missing)
-        click.echo(
-            f"release-tool: warning: {len(fetched.missing)} PR(s) not found on GitHub: {refs}",
-            err=True,
-        )
 
 
 def _short(text: str, width: int) -> str:

@@ -9,6 +9,7 @@ from ..release.steps import ReleaseOptions, Releaser
 from ..release.tools import default_builder, default_uploader
 from ..sanitize import for_terminal
 from . import pass_settings
+from .options import publishing_options, rehearsal_options, yes_option
 
 
 @click.command("release")
@@ -28,33 +29,20 @@ from . import pass_settings
     "left; change nothing.",
 )
 @click.option("--resume", is_flag=True, help="Continue an interrupted release.")
-@click.option("--no-push", is_flag=True, help="Stop after the local commit, tag and build.")
-@click.option(
-    "--no-publish",
-    is_flag=True,
-    help="Push, but defer the GitHub release and upload (the line is not blocked; "
+@publishing_options(
+    "Push, but defer the GitHub release and upload (the line is not blocked; "
     "'--resume --publish' publishes later).",
+    click.option(
+        "--publish",
+        "resume_publish",
+        is_flag=True,
+        help="With --resume: publish a release made with --no-publish.",
+    ),
 )
-@click.option(
-    "--publish",
-    "resume_publish",
-    is_flag=True,
-    help="With --resume: publish a release made with --no-publish.",
+@rehearsal_options(
+    "Run every step for real in a throw-away sandbox (clone, bare origin, GitHub "
+    "emulator, local index), then pip install the result. Nothing else changes."
 )
-@click.option("--index", "index_url", help="Package index upload URL (default: from config).")
-@click.option("--replace-assets", is_flag=True, help="Replace differing GitHub release assets.")
-@click.option(
-    "--no-upload",
-    is_flag=True,
-    help="Leave the index upload to another tool (CI trusted publishing).",
-)
-@click.option(
-    "--rehearse",
-    is_flag=True,
-    help="Run every step for real in a throw-away sandbox (clone, bare origin, GitHub "
-    "emulator, local index), then pip install the result. Nothing else changes.",
-)
-@click.option("--keep-sandbox", is_flag=True, help="With --rehearse: keep the sandbox.")
 @click.option(
     "--allow-unnoted",
     is_flag=True,
@@ -65,7 +53,7 @@ from . import pass_settings
     is_flag=True,
     help="Release even when no PR was merged since the line's latest release.",
 )
-@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+@yes_option
 @pass_settings
 def release_command(settings, branches, version, dry_run, resume, no_push, no_publish,
                     resume_publish, index_url, replace_assets, no_upload, rehearse, keep_sandbox,
@@ -107,24 +95,14 @@ def release_command(settings, branches, version, dry_run, resume, no_push, no_pu
 
 def rehearse_release(settings, branch, version, progress, keep, *, allow_empty=False) -> str:
     """The rehearsal of one line's release (see :mod:`release_tool.release.rehearsal`)."""
-    from ..release.rehearsal import rehearse
-    from ..settings import Settings
+    from ..release.rehearsal import rehearse, sandbox_settings, sandbox_uploader
 
     def run_release(sandbox: dict, line: str) -> str:
-        inner = Settings(repo_path=sandbox["repo"], github_url=sandbox["github_url"],
-                         github_repo=sandbox["github_repo"], token=sandbox["token"],
-                         cache_dir=sandbox["repo"] / ".git" / "release-tool")  # fmt: skip
         options = ReleaseOptions(branch=line, version=version, index_url=sandbox["index_url"],
                                  allow_unnoted=True,  # the emulator has no PR bodies
                                  allow_empty=allow_empty)  # fmt: skip
-
-        def uploader(paths, url):  # the sandbox index takes any credentials
-            from ..release.upload import upload
-
-            return upload(paths, url, username="rehearsal", password="rehearsal")
-
-        return Releaser(inner, options, builder=default_builder, uploader=uploader,
-                        progress=progress).run()  # fmt: skip
+        return Releaser(sandbox_settings(sandbox), options, builder=default_builder,
+                        uploader=sandbox_uploader, progress=progress).run()  # fmt: skip
 
     return rehearse(settings, branch, version, run_release, progress, keep=keep)
 

@@ -51,12 +51,12 @@ from __future__ import annotations
 import dataclasses
 import re
 import string
-import sys
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..compat import tomllib
 from ..errors import ConfigError
 from ..patches.config import SweepConfig, sweep_config_from_mapping
 from .versions import OPENINGS, SCHEMES
@@ -64,11 +64,6 @@ from .versions import OPENINGS, SCHEMES
 if TYPE_CHECKING:  # the notes package is imported when a configuration is built
     from ..notes.config import NotesConfig
     from ..summary.config import SummaryConfig
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
 
 SECTION = "tool.release-tool"
 #: The values of ``twine_check``.

@@ -22,18 +22,13 @@ time belongs to one hackathon at most.
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 from pathlib import Path
 from typing import Any
 
+from ..compat import tomllib
 from ..errors import InputError
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
 
 DEFAULT_FILE = "hackathons.toml"
 UPCOMING = "upcoming"

@@ -2,7 +2,7 @@
 
 The bridge between PR discovery (:mod:`release_tool.history.discovery`), the forge,
 and the pure notes core (:mod:`release_tool.notes`). Settings left to the
-repository (``title_fallback``, ``omit_released_elsewhere``) are decided here
+repository (``title_fallback``, ``omit_released_elsewhere``, ``dirac_systems``) are decided here
 from its PR template and notes file (:mod:`.style`); :func:`build_notes`
 also says how much of the range the notes cover (:mod:`.coverage`).
 """
@@ -58,7 +58,8 @@ def repository_style(root: Path, config: Config) -> NotesStyle:
 def resolved_notes_config(config: Config, root: Path) -> tuple[NotesConfig, NotesStyle | None]:
     """The notes settings with the per-repository defaults decided, and the style if asked."""
     notes = config.notes
-    if notes.title_fallback is not None and notes.omit_released_elsewhere is not None:
+    decided = (notes.title_fallback, notes.omit_released_elsewhere, notes.dirac_systems)
+    if None not in decided:
         return notes, None
     style = repository_style(root, config)
     resolved = dataclasses.replace(
@@ -67,8 +68,20 @@ def resolved_notes_config(config: Config, root: Path) -> tuple[NotesConfig, Note
         else notes.title_fallback,
         omit_released_elsewhere=style.dirac if notes.omit_released_elsewhere is None
         else notes.omit_released_elsewhere,
+        dirac_systems=_dirac_systems(config, style) if notes.dirac_systems is None
+        else notes.dirac_systems,
     )  # fmt: skip
     return resolved, style
+
+
+def _dirac_systems(config: Config, style: NotesStyle) -> bool:
+    """Whether DIRAC's system names apply: DIRAC-style notes, or DIRAC's release flow.
+
+    A single-branch project releasing finals from its integration branch
+    (release-please style, ``open_series_with = "final"``) without
+    DIRAC-style notes keeps its scopes as written.
+    """
+    return style.dirac or not config.integration_releases_finals()
 
 
 def pr_records(result: PrList) -> list[dict]:

@@ -35,7 +35,7 @@ from .body import parse_body
 from .config import NotesConfig
 from .grammar import is_placeholder_system
 from .model import Entry, Problem, ReleaseNotes
-from .systems import alias_table, normalise_system, organise
+from .systems import normalise_system, organise
 
 NOTED = "noted"
 EXCLUDED = "excluded"
@@ -309,7 +309,7 @@ def assemble(
     and unclassified PRs go to ``excluded`` and ``unclassified``.
     """
     config = config or NotesConfig()
-    table = alias_table(config.all_system_aliases())
+    table = config.system_table()
     kept: list[Entry] = []
     free: dict[str, list[str]] = {}
     unclassified: list[Entry] = []
@@ -349,6 +349,7 @@ def assemble(
         aliases=config.all_system_aliases(),
         order=config.system_order,
         types=config.types,
+        dirac=config.uses_dirac_systems,
     )
     free_text = [
         f"({', '.join(sorted(set(refs), key=_ref_key))}) {line}" for line, refs in free.items()

@@ -16,11 +16,15 @@ naming the full key of anything wrong::
     templates = "docs/release-templates"  # <format>.j2 overrides; relative to the repository
     title_fallback = false            # no notes from titles and labels (default: see below)
     omit_released_elsewhere = true    # PRs another line released: review only (default: see below)
+    dirac_systems = false             # DIRAC's system names and aliases (default: see below)
 
 ``title_fallback`` and ``omit_released_elsewhere`` left out (None) are
 decided per repository by :mod:`release_tool.notes.build`: false and true
 for a DIRAC-style repository (its notes come from notes blocks), true and
-false otherwise. The pure core reads None as true and false.
+false otherwise. ``dirac_systems`` left out is true for a DIRAC-style
+repository and for DIRAC's release flow, false for a single-branch project
+releasing finals from its integration branch (``open_series_with =
+"final"``). The pure core reads None as true, false and true.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
-from .systems import DIRAC_SYSTEM_ALIASES
+from .systems import DIRAC_SYSTEM_ALIASES, alias_table
 
 DEFAULT_TYPES = ("NEW", "CHANGE", "FIX", "DEPRECATED", "REMOVED", "SECURITY")
 DEFAULT_TYPE_ALIASES = {"BUGFIX": "FIX"}
@@ -65,7 +69,8 @@ DEFAULT_TOWNCRIER_TYPES: dict[str, str | None] = {
 class NotesConfig:
     """Everything the notes core needs to know about a project's conventions.
 
-    ``system_aliases`` extend DIRAC's table (:data:`~.systems.DIRAC_SYSTEM_ALIASES`).
+    ``system_aliases`` extend DIRAC's table (:data:`~.systems.DIRAC_SYSTEM_ALIASES`),
+    or replace it with ``dirac_systems`` False (headings as written, or as aliased).
     ``known_systems`` None means lint does not check system names. Maps to
     None (``title_types["docs"]``) mean "not release-noted": such PRs are
     excluded on purpose and listed in review mode. ``title_fallback`` False
@@ -89,6 +94,7 @@ class NotesConfig:
     templates: Path | None = None
     title_fallback: bool | None = None
     omit_released_elsewhere: bool | None = None
+    dirac_systems: bool | None = None
 
     @cached_property
     def _type_lookup(self) -> dict[str, str]:
@@ -103,9 +109,20 @@ class NotesConfig:
         """The canonical type of ``word`` (any case, aliases applied), or None if unknown."""
         return self._type_lookup.get(word.upper())
 
+    @property
+    def uses_dirac_systems(self) -> bool:
+        """Whether DIRAC's system names and aliases apply (``dirac_systems`` None counts as yes)."""
+        return self.dirac_systems is not False
+
     def all_system_aliases(self) -> dict[str, str]:
-        """DIRAC's alias table with this project's aliases on top."""
+        """DIRAC's alias table (if it applies) with this project's aliases on top."""
+        if not self.uses_dirac_systems:
+            return dict(self.system_aliases)
         return {**DIRAC_SYSTEM_ALIASES, **self.system_aliases}
+
+    def system_table(self) -> dict[str, str]:
+        """The case-insensitive system lookup of :func:`~.systems.alias_table` for this project."""
+        return alias_table(self.all_system_aliases(), dirac=self.uses_dirac_systems)
 
 
 def _key(prefix: str, name: str) -> str:
@@ -170,6 +187,7 @@ def notes_config_from_mapping(table: Any, prefix: str = "tool.release-tool.notes
         "templates",
         "title_fallback",
         "omit_released_elsewhere",
+        "dirac_systems",
     }
     for key in table:
         if key not in known:
@@ -200,7 +218,7 @@ def notes_config_from_mapping(table: Any, prefix: str = "tool.release-tool.notes
     for name in ("title_types", "label_types", "towncrier_types"):
         if name in table:
             values[name] = _type_map(_key(prefix, name), table[name], types, aliases)
-    for name in ("title_fallback", "omit_released_elsewhere"):
+    for name in ("title_fallback", "omit_released_elsewhere", "dirac_systems"):
         if name in table:
             if not isinstance(table[name], bool):
                 raise ConfigError(

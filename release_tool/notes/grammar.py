@@ -24,7 +24,7 @@ import re
 
 from .config import NotesConfig
 from .model import Entry, Problem, Section
-from .systems import alias_table, normalise_system
+from .systems import normalise_system
 
 _HEADING = re.compile(r"^\*\s*(?P<name>[^\s*:][^*:]*?)\s*:?\s*$")
 _HEADING_INLINE = re.compile(r"^\*\s*(?P<name>[^\s*:][^*:]*?)\s*:\s*(?P<rest>\S.*)$")
@@ -85,7 +85,7 @@ class NotesReader:
         self.free_text: list[str] = []
         self._problems: list[Problem] = []
         self._maybe_empty: list[tuple[Entry, int]] = []
-        self._table = alias_table(self.config.all_system_aliases())
+        self._table = self.config.system_table()
         self._known = (
             None
             if known_systems is None

@@ -33,6 +33,7 @@ def lint_body(
             type_aliases=aliases,
             system_aliases=config.system_aliases,
             known_systems=config.known_systems,
+            dirac_systems=config.dirac_systems,
         )
     systems = tuple(known_systems) if known_systems is not None else config.known_systems
     return parse_body(text, config, known_systems=systems).problems

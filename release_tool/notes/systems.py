@@ -5,10 +5,17 @@ DIRAC writes one system under several names (``*WMS``,
 PRs get one heading per system, in a stable order: the configured systems
 first (by default ``Core``), then the others alphabetically. Entries sort
 by type (in the configured type order, untyped last), then PR number.
+
+DIRAC's table applies to DIRAC-style repositories only (``dirac=False``
+keeps just the project's aliases): a conventional-commit project's scopes
+stay as written (``core`` next to ``db``, not ``Core`` next to ``db``).
+Names no alias covers are grouped regardless of case, under their most
+used spelling.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from .model import Entry, Section
@@ -50,19 +57,30 @@ DIRAC_SYSTEM_ALIASES: dict[str, str] = {
 }
 
 
-def alias_table(aliases: Mapping[str, str] | None = None) -> dict[str, str]:
+def alias_table(aliases: Mapping[str, str] | None = None, *, dirac: bool = True) -> dict[str, str]:
     """A case-insensitive lookup: casefolded name -> canonical name.
 
-    Holds DIRAC's known headings (so ``core`` becomes ``Core``), every
-    alias of ``aliases`` (default: DIRAC's table) and every alias target.
+    Holds every alias of ``aliases`` (default: DIRAC's table, or none
+    without ``dirac``) and every alias target; with ``dirac`` also DIRAC's
+    known headings (so ``core`` becomes ``Core``).
     """
-    aliases = DIRAC_SYSTEM_ALIASES if aliases is None else aliases
-    table = {name.casefold(): name for name in DIRAC_KNOWN_SYSTEMS}
+    if aliases is None:
+        aliases = DIRAC_SYSTEM_ALIASES if dirac else {}
+    table = {name.casefold(): name for name in DIRAC_KNOWN_SYSTEMS} if dirac else {}
     for target in aliases.values():
         table[target.casefold()] = target
     for alias, target in aliases.items():
         table[alias.casefold()] = target
     return table
+
+
+def common_spellings(names: Iterable[str]) -> dict[str, str]:
+    """Casefolded name -> its most used spelling (ties: all lower case, then the first in order)."""
+    counts = Counter(names)
+    best: dict[str, str] = {}
+    for name in sorted(counts, key=lambda n: (-counts[n], n != n.casefold(), n)):
+        best.setdefault(name.casefold(), name)
+    return best
 
 
 def normalise_system(name: str | None, table: Mapping[str, str] | None = None) -> str | None:
@@ -98,14 +116,16 @@ def system_sort_key(
     Entries without a system come first because the DIRAC format shows
     them before any heading (after a heading they would belong to it).
     """
-    rank = {name: i for i, name in enumerate(order)}
+    rank: dict[str, int] = {}
+    for i, name in enumerate(order):
+        rank.setdefault(name.casefold(), i)
 
     def key(system: str | None) -> tuple[int, int, str]:
-        """(group, rank in ``order``, case-folded name)."""
+        """(group, rank in ``order`` regardless of case, case-folded name)."""
         if system is None:
             return (0, 0, "")
-        if system in rank:
-            return (1, rank[system], system)
+        if system.casefold() in rank:
+            return (1, rank[system.casefold()], system)
         return (2, 0, system.casefold())
 
     return key
@@ -130,17 +150,25 @@ def organise(
     aliases: Mapping[str, str] | None = None,
     order: Sequence[str] = ("Core",),
     types: Sequence[str] = ("NEW", "CHANGE", "FIX", "DEPRECATED", "REMOVED", "SECURITY"),
+    dirac: bool = True,
 ) -> list[Section]:
     """Group entries into one section per normalised system, sorted.
 
-    Each entry's ``system`` is replaced by its canonical name; sections follow
-    :func:`system_sort_key` and entries :func:`entry_sort_key`.
+    Each entry's ``system`` is replaced by its canonical name (``dirac``:
+    DIRAC's table applies, see :func:`alias_table`); names in no table that
+    differ only in case become one, see :func:`common_spellings`. Sections
+    follow :func:`system_sort_key` and entries :func:`entry_sort_key`.
     """
-    table = alias_table(aliases)
+    entries = list(entries)
+    table = alias_table(aliases, dirac=dirac)
     order = [normalise_system(name, table) or name for name in order]
-    grouped: dict[str | None, list[Entry]] = {}
     for entry in entries:
         entry.system = normalise_system(entry.system, table)
+    spelling = common_spellings(e.system for e in entries if e.system is not None)
+    grouped: dict[str | None, list[Entry]] = {}
+    for entry in entries:
+        if entry.system is not None:
+            entry.system = spelling[entry.system.casefold()]
         grouped.setdefault(entry.system, []).append(entry)
     system_key = system_sort_key(order)
     by_entry = entry_sort_key(types)

@@ -11,18 +11,13 @@ from __future__ import annotations
 
 import configparser
 import re
-import sys
 from dataclasses import dataclass
 
 from packaging.version import InvalidVersion
 from packaging.version import Version as PepVersion
 
+from ..compat import tomllib
 from ..core.versions import PEP440, try_parse
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
 
 SCM = "scm"
 FILE = "file"

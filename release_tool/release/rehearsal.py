@@ -119,6 +119,22 @@ def install_check(index_url: str, name: str, version: str, workdir: Path) -> str
     return out.stdout.strip()
 
 
+def sandbox_settings(sandbox: dict):
+    """The settings of a run in the sandbox: its clone, GitHub emulator, token and cache."""
+    from ..settings import Settings
+
+    return Settings(repo_path=sandbox["repo"], github_url=sandbox["github_url"],
+                    github_repo=sandbox["github_repo"], token=sandbox["token"],
+                    cache_dir=sandbox["repo"] / ".git" / "release-tool")  # fmt: skip
+
+
+def sandbox_uploader(paths, url: str):
+    """Upload to the sandbox index, which takes any credentials."""
+    from .upload import upload
+
+    return upload(paths, url, username="rehearsal", password="rehearsal")
+
+
 def rehearse(
     settings,
     branch: str,

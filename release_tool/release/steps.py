@@ -34,6 +34,7 @@ from pathlib import Path
 from ..core.versions import LEGACY, PEP440, Version, parse, try_parse
 from ..errors import ConfigError, InputError, PolicyError, ReleaseToolError
 from ..forge.base import Forge, ForgeError
+from ..forge.fill import fill_from_forge
 from ..history.discovery import Discovery, PrList
 from ..notes import render
 from ..notes.build import build_notes, write_section
@@ -249,8 +250,6 @@ class Releaser:
         discovery = Discovery(self.settings.inventory, progress=self.progress)
         (result,) = discovery.answer([discovery.for_branch(branch)])
         if self._use_forge():
-            from ..commands.prs import fill_from_forge
-
             fill_from_forge(self.forge(), [result])
         built = build_notes(result, tag, self.config, self.repo.root)
         for line in built.coverage.messages(FETCH_HINT):

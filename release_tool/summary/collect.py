@@ -12,12 +12,12 @@ bulk through the cached forge.
 from __future__ import annotations
 
 import logging
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from ..compat import tomllib
 from ..core.config import Config
 from ..core.lines import (
     INTEGRATION,
@@ -59,11 +59,6 @@ from .window import (
     usual,
     week_starts,
 )
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str], None]

@@ -47,6 +47,17 @@ def _walk(frame, node: Node, level: int, first: list[bool]) -> None:
         _walk(frame, child, level + 1, first)
 
 
+def _text_slide(deck, title: str):
+    """A new title-and-content slide; its text frame, shrinking text to fit."""
+    from pptx.enum.text import MSO_AUTO_SIZE
+
+    slide = deck.slides.add_slide(deck.slide_layouts[CONTENT_LAYOUT])
+    slide.shapes.title.text = title
+    frame = slide.placeholders[1].text_frame
+    frame.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE
+    return frame
+
+
 def _picture_slide(deck, title: str, png: bytes) -> None:
     """A title-only slide holding one picture, scaled to the slide's width."""
     from pptx.util import Emu
@@ -61,17 +72,13 @@ def _picture_slide(deck, title: str, png: bytes) -> None:
 def render_pptx(summary: Summary) -> bytes:
     """The summary as a .pptx deck (bytes)."""
     from pptx import Presentation
-    from pptx.enum.text import MSO_AUTO_SIZE
 
     deck = Presentation()
     title = deck.slides.add_slide(deck.slide_layouts[TITLE_LAYOUT])
     title.shapes.title.text = terminal_safe(summary.title)
     title.placeholders[1].text = f"{day(summary.since)} .. {day(summary.until)}"
 
-    status = deck.slides.add_slide(deck.slide_layouts[CONTENT_LAYOUT])
-    status.shapes.title.text = "Release status"
-    frame = status.placeholders[1].text_frame
-    frame.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE
+    frame = _text_slide(deck, "Release status")
     first = [True]
     for section in outline(summary):
         if section.key == "pending":
@@ -80,10 +87,7 @@ def render_pptx(summary: Summary) -> bytes:
         for node in section.nodes:
             _walk(frame, node, 1, first)
 
-    pending = deck.slides.add_slide(deck.slide_layouts[CONTENT_LAYOUT])
-    pending.shapes.title.text = "Pending"
-    frame = pending.placeholders[1].text_frame
-    frame.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE
+    frame = _text_slide(deck, "Pending")
     first = [True]
     for section in outline(summary):
         if section.key == "pending":

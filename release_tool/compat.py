@@ -1,0 +1,12 @@
+"""What differs between the supported Python versions: ``tomllib`` (3.11+) or ``tomli``."""
+
+from __future__ import annotations
+
+import sys
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+__all__ = ["tomllib"]
