@@ -21,10 +21,11 @@ their line numbers for the linter.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from .config import NotesConfig
 from .model import Entry, Problem, Section
-from .systems import alias_table, normalise_system
+from .systems import DIRAC_SYSTEM_ALIASES, alias_table, normalise_system
 
 _HEADING = re.compile(r"^\*\s*(?P<name>[^\s*:][^*:]*?)\s*:?\s*$")
 _HEADING_INLINE = re.compile(r"^\*\s*(?P<name>[^\s*:][^*:]*?)\s*:\s*(?P<rest>\S.*)$")
@@ -61,6 +62,24 @@ def split_refs(text: str) -> tuple[list[str], str]:
     return refs, text[match.end() :]
 
 
+_TABLES: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
+
+
+def _alias_table(aliases: Mapping[str, str]) -> dict[str, str]:
+    """:func:`alias_table` of DIRAC's aliases with ``aliases`` on top, built once per table.
+
+    A reader is made per PR body: ``notes --all-releases`` reads tens of thousands.
+    The table is only read, never changed, so readers share it.
+    """
+    key = tuple(aliases.items())
+    table = _TABLES.get(key)
+    if table is None:
+        if len(_TABLES) > 16:
+            _TABLES.clear()
+        table = _TABLES[key] = alias_table({**DIRAC_SYSTEM_ALIASES, **aliases})
+    return table
+
+
 class NotesReader:
     """A line-by-line parser of notes text into sections, free text and problems.
 
@@ -85,7 +104,7 @@ class NotesReader:
         self.free_text: list[str] = []
         self._problems: list[Problem] = []
         self._maybe_empty: list[tuple[Entry, int]] = []
-        self._table = alias_table(self.config.all_system_aliases())
+        self._table = _alias_table(self.config.system_aliases)
         self._known = (
             None
             if known_systems is None
