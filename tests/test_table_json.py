@@ -20,7 +20,7 @@ VALUES = [
     "quote \" backslash \\ tab \t newline \n nul \x00 del \x7f c1 \x85 bidi \u202e é 漢 😀",
     [], {}, [[]], [{}], {"a": []}, {"a": {}}, (1, 2), [1, [2, [3, {"x": None}]]],
     {"number": 1, "origin": {"number": 2, "ref": "#2"}, "excluding": [], "labels": ["a", "b"]},
-    {1: "int key", 2.5: "float key", True: "bool key", None: "null key"},
+    {1: "int key", 2.5: "float key", None: "null key"}, {True: "bool key", False: 0},
     {"enum": Level.LOW}, [Level.LOW],
 ]  # fmt: skip
 
