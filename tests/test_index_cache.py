@@ -125,7 +125,7 @@ def test_cache_never_changes_an_answer(corpus_repo, monkeypatch):
     # a truncated, a corrupt and a foreign file are ignored and replaced
     data = index_file(repo).read_bytes()
     for damaged in (data[: len(data) // 2], data[:-1] + bytes([data[-1] ^ 0xFF]),
-                    b"not ours at all", b""):  # fmt: skip
+                    data + b"more", b"not ours at all", b""):  # fmt: skip
         index_file(repo).write_bytes(damaged)
         assert answers(repo) == expected
         assert index_file(repo).read_bytes() != damaged

@@ -23,6 +23,7 @@ at worst it is not used.
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import os
 import pickle
@@ -73,7 +74,12 @@ def load_any(
         return None
     stored_key = data[len(MAGIC) : len(MAGIC) + KEY_SIZE]
     try:
-        version, tips, index = pickle.loads(zlib.decompress(data[len(MAGIC) + KEY_SIZE :]))
+        reader = _Inflating(memoryview(data)[len(MAGIC) + KEY_SIZE :])
+        buffered = io.BufferedReader(reader, 1 << 16)
+        version, tips, index = pickle.load(buffered)
+        if buffered.read(1):
+            raise ValueError("data after the index")
+        reader.check_end()  # the checksum at the end of the stream, and nothing after it
     except Exception as exc:  # truncated or corrupt: never trusted, rebuilt
         log.debug("history index cache: %s unreadable (%s); rebuilding", path, exc)
         return None
@@ -96,17 +102,71 @@ def store(directory: Path, key: bytes, index: HistoryIndex, tips: Iterable[str] 
         state.pop("index", None)  # rebuilt from the hashes on load: a smaller file
         state["_sorted_shas"] = None
         payload = (__version__, sorted(set(tips)), _bare(index, state))
-        blob = MAGIC + key + zlib.compress(pickle.dumps(payload, protocol=5), 1)
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{FILE}.")
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(blob)
+                handle.write(MAGIC + key)
+                writer = _Compressing(handle)  # pickled frame by frame: no copy in memory
+                pickle.dump(payload, writer, protocol=5)
+                writer.finish()
             os.replace(tmp, directory / FILE)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
     except OSError as exc:
         log.debug("history index cache: not written (%s)", exc)
+
+
+class _Inflating(io.RawIOBase):
+    """A binary reader inflating ``data`` as it is read: no second copy of the index."""
+
+    def __init__(self, data: memoryview) -> None:
+        """Read the deflated bytes of ``data``."""
+        self.data, self.pos = data, 0
+        self.inflate = zlib.decompressobj()
+        self.pending = b""
+
+    def readable(self) -> bool:
+        """A reader."""
+        return True
+
+    def readinto(self, buffer) -> int:
+        """Fill ``buffer`` with inflated bytes; 0 at the end of the stream."""
+        while not self.pending:
+            if self.inflate.eof or self.pos >= len(self.data):
+                return 0
+            chunk = self.data[self.pos : self.pos + (1 << 16)]
+            self.pos += len(chunk)
+            self.pending = self.inflate.decompress(chunk)
+        n = min(len(buffer), len(self.pending))
+        buffer[:n] = self.pending[:n]
+        self.pending = self.pending[n:]
+        return n
+
+    def check_end(self) -> None:
+        """Raise unless the stream ended whole (checksum verified) with nothing after it."""
+        if self.readinto(bytearray(1)):
+            raise ValueError("data after the index")
+        if not self.inflate.eof or self.inflate.unused_data or self.pos < len(self.data):
+            raise ValueError("incomplete or trailing data")
+
+
+class _Compressing:
+    """A binary writer that deflates what it is given into ``handle``."""
+
+    def __init__(self, handle) -> None:
+        """Write compressed data to ``handle``."""
+        self.handle = handle
+        self.deflate = zlib.compressobj(1)
+
+    def write(self, data) -> int:
+        """Compress ``data`` on its way to the file."""
+        self.handle.write(self.deflate.compress(data))
+        return len(data)
+
+    def finish(self) -> None:
+        """Write what the compressor still holds."""
+        self.handle.write(self.deflate.flush())
 
 
 def _bare(index: HistoryIndex, state: dict) -> HistoryIndex:
