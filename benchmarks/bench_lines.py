@@ -12,6 +12,14 @@ DIRAC has), rebuilds it with ``git fast-import`` in a temporary directory
 * ``prs``/``notes --until`` the newest final, warm: the persistent history
   index of a previous run is reused.
 
+When the ``git-cliff`` binary is on ``PATH`` (``pip install git-cliff``
+ships it; it is not a dependency of the project), it is timed in the same
+run on the same history with its default configuration (``git cliff
+--init``): the notes of the same release range (``git cliff SINCE..TAG``,
+SINCE being the previous release release-tool finds), and with
+``--cliff-all`` also the changelog of every release (``git cliff``, minutes
+on a DIRAC-sized history, so timed once). Without it, a message says so.
+
 It prints each time and its ratio to the baseline (issue 11's target for
 ``lines``, ``prs`` and ``version next``: under 3).
 """
@@ -19,7 +27,9 @@ It prints each time and its ratio to the baseline (issue 11's target for
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -47,6 +57,27 @@ def tool(path: Path, *args: str) -> str:
     return subprocess.run(command, check=True, capture_output=True, text=True, env=env).stdout
 
 
+def cliff_commands(path: Path, tmp: Path, tag: str) -> dict[str, list[str]] | None:
+    """git-cliff's command lines for the release ``tag`` and for every release; None if absent."""
+    venv = str(Path(sys.executable).parent)
+    binary = shutil.which("git-cliff") or shutil.which("git-cliff", path=venv)
+    if binary is None:
+        return None
+    config = tmp / "cliff"
+    config.mkdir()
+    subprocess.run([binary, "--init"], cwd=config, check=True, capture_output=True)
+    since = json.loads(tool(path, "--no-cache", "prs", "--until", tag, "--json") or "[]")
+    since = since[0]["since"] if since else None
+    base = [binary, "--config", str(config / "cliff.toml")]
+    one = [*base, f"{since}..{tag}" if since else tag]
+    return {"one": one, "all": base}
+
+
+def run_cliff(path: Path, command: list[str]) -> None:
+    """Run git-cliff in the repository, its changelog read to the end."""
+    subprocess.run(command, cwd=path, check=True, capture_output=True)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Generate, import, time the baseline and each command, print the ratios."""
     parser = argparse.ArgumentParser(description="Benchmark lines, prs and version next.")
@@ -55,6 +86,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--tags", type=int, default=1_100)
     parser.add_argument("--seed", type=int, default=generator.DEFAULT_SEED)
     parser.add_argument("--repeat", type=int, default=3, help="runs per timing (best is kept)")
+    parser.add_argument(
+        "--cliff-all", action="store_true", help="also time git-cliff on every release (minutes)"
+    )
     args = parser.parse_args(argv)
     os.environ.update(ISOLATED_ENV)
 
@@ -88,6 +122,15 @@ def main(argv: list[str] | None = None) -> None:
         timings = {}
         for label, command in commands.items():
             timings[label], _ = best_of(args.repeat, lambda c=command: tool(path, *c))
+        cliff = cliff_commands(path, Path(tmp), tag)
+        if cliff is not None:
+            timings[f"git-cliff {cliff['one'][-1]}"], _ = best_of(
+                args.repeat, lambda: run_cliff(path, cliff["one"])
+            )
+            if args.cliff_all:
+                timings["git-cliff, every release (once)"], _ = best_of(
+                    1, lambda: run_cliff(path, cliff["all"])
+                )
         shown = len(tool(path, "--no-cache", "lines").splitlines()) - 1
         every = len(tool(path, "--no-cache", "lines", "--all").splitlines()) - 1
 
@@ -96,7 +139,9 @@ def main(argv: list[str] | None = None) -> None:
     print(f"lines:              {shown} active of {every}")
     print(f"baseline git log:   {base:.3f} s (best of {args.repeat})")
     for label, seconds in timings.items():
-        print(f"{label + ':':34}{seconds:7.3f} s  ratio {seconds / base:5.2f}")
+        print(f"{label + ':':40}{seconds:7.3f} s  ratio {seconds / base:5.2f}")
+    if cliff is None:
+        print("git-cliff: not found on PATH (pip install git-cliff), not timed")
 
 
 if __name__ == "__main__":

@@ -43,15 +43,35 @@ def index_file(repo: Path) -> Path:
     return repo / ".git" / "release-tool" / indexcache.FILE
 
 
-def check(repo: Path, monkeypatch, *, reused: bool) -> None:
-    """Cached (twice: write, then read) equals uncached; ``reused``: no history read."""
+def check(repo: Path, monkeypatch, *, first: str, read: int | None = None) -> None:
+    """Cached (twice: write, then read) equals uncached.
+
+    ``first``: what the first cached run does with the stored index,
+    ``"extend"`` (reads only ``git log NEW --not OLD``: ``read`` commits) or
+    ``"rebuild"`` (reads the whole history); the second run reads nothing.
+    """
     uncached = answers(repo, "--no-cache")
-    first = answers(repo)
-    assert first == uncached
-    assert index_file(repo).is_file()
+    calls: list[tuple[list[str], int]] = []
+    real = GitRepo.log_records
+
+    def counted(self, tips, exclude=()):
+        calls.append((list(exclude), 0))
+        for record in real(self, tips, exclude):
+            calls[-1] = (calls[-1][0], calls[-1][1] + 1)
+            yield record
+
     with monkeypatch.context() as patch:
-        if reused:
-            patch.setattr(GitRepo, "log_records", lambda *a: pytest.fail("history re-read"))
+        patch.setattr(GitRepo, "log_records", counted)
+        assert answers(repo) == uncached
+    assert index_file(repo).is_file()
+    assert calls, "the first cached run read no history"
+    if first == "extend":
+        assert all(exclude for exclude, _ in calls), "a full read instead of an extension"
+        assert sum(n for _, n in calls) == read
+    else:
+        assert not calls[0][0], "extended where a rebuild was due"
+    with monkeypatch.context() as patch:
+        patch.setattr(GitRepo, "log_records", lambda *a, **k: pytest.fail("history re-read"))
         assert answers(repo) == uncached
 
 
@@ -66,7 +86,7 @@ def corpus_repo(request, tmp_path) -> Path:
 def test_cache_never_changes_an_answer(corpus_repo, monkeypatch):
     repo = corpus_repo
     branch = "integration" if git(repo, "branch", "--list", "integration") else "master"
-    check(repo, monkeypatch, reused=True)
+    check(repo, monkeypatch, first="rebuild")  # no stored index yet
 
     # new commits on a line: a PR merged on top
     tip = git(repo, "rev-parse", branch)
@@ -75,26 +95,37 @@ def test_cache_never_changes_an_answer(corpus_repo, monkeypatch):
     merge = git(repo, "commit-tree", tree, "-p", tip, "-p", side,
                 "-m", "Merge pull request #99001 from dev/change\n\nA new change")  # fmt: skip
     git(repo, "update-ref", f"refs/heads/{branch}", merge)
-    check(repo, monkeypatch, reused=True)
+    check(repo, monkeypatch, first="extend", read=2)  # only the two new commits
 
-    # a new tag, then a deleted one
+    # a new branch off an old commit, with a commit of its own
+    base = git(repo, "rev-parse", f"{tip}~3")
+    lone = git(repo, "commit-tree", tree, "-p", base, "-m", "fix: a lone fix (#99003)")
+    git(repo, "update-ref", "refs/heads/rel-v99r0", lone)
+    check(repo, monkeypatch, first="extend", read=1)
+
+    # a new tag on a known commit, then a deleted tag (its commit still in history)
     git(repo, "tag", "v99.0.0a1", merge)
-    check(repo, monkeypatch, reused=True)
+    check(repo, monkeypatch, first="extend", read=0)
     tags = git(repo, "tag", "--list").split()
     git(repo, "tag", "-d", tags[len(tags) // 2])
-    check(repo, monkeypatch, reused=True)
+    check(repo, monkeypatch, first="extend", read=0)
+
+    # a deleted branch whose commits leave history
+    git(repo, "branch", "-D", "rel-v99r0")
+    check(repo, monkeypatch, first="rebuild")
 
     # a rewritten branch: the new merge dropped, another in its place
     other = git(repo, "commit-tree", tree, "-p", tip, "-p", side,
                 "-m", "Merge pull request #99002 from dev/other\n\nAnother change")  # fmt: skip
     git(repo, "update-ref", f"refs/heads/{branch}", other)
     git(repo, "tag", "-d", "v99.0.0a1")
-    check(repo, monkeypatch, reused=True)
+    check(repo, monkeypatch, first="rebuild")
 
     expected = answers(repo, "--no-cache")
     # a truncated, a corrupt and a foreign file are ignored and replaced
     data = index_file(repo).read_bytes()
-    for damaged in (data[: len(data) // 2], data[:-1] + b"\x00", b"not ours at all", b""):
+    for damaged in (data[: len(data) // 2], data[:-1] + bytes([data[-1] ^ 0xFF]),
+                    data + b"more", b"not ours at all", b""):  # fmt: skip
         index_file(repo).write_bytes(damaged)
         assert answers(repo) == expected
         assert index_file(repo).read_bytes() != damaged
@@ -127,3 +158,55 @@ def test_concurrent_writers_leave_a_whole_file(tmp_path):
     loaded = indexcache.load(tmp_path, b"k2" * 16)
     assert loaded is not None and loaded.points == ["a" * 40]
     assert [p for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def _sha(n: int) -> str:
+    return f"{n:040x}"
+
+
+def _answers(index) -> dict:
+    """Every point's PRs and reachable points, comparable across indexes."""
+    return {
+        point: (
+            [(pr.ref, pr.kind, pr.commit, pr.parent) for pr in index.between(point, None)],
+            index.reachable_points(point),
+        )
+        for point in index.points
+    }
+
+
+def test_extended_equals_a_full_read():
+    """Pure: an extension gives what indexing the whole history gives, or None."""
+    from release_tool.history.index import HistoryIndex
+
+    # 1 <- 2 <- 4 (merge of #7 from 3, branched at 1); old tips: 4 (and tag on 2)
+    old = [
+        (_sha(4), [_sha(2), _sha(3)], 4, "a", "Merge pull request #7 from u/x\n\nSeven"),
+        (_sha(3), [_sha(1)], 3, "a", "work"),
+        (_sha(2), [_sha(1)], 2, "a", "fix: two (#2)"),
+        (_sha(1), [], 1, "a", "root"),
+    ]
+    index = HistoryIndex(iter(old), [_sha(2), _sha(4)])
+    # on top: #8 branched at the old tip, #9 branched at 2 (mainline), and a new tag on 1
+    new = [
+        (_sha(8), [_sha(6), _sha(7)], 8, "a", "Merge pull request #9 from u/z\n\nNine"),
+        (_sha(7), [_sha(2)], 7, "a", "nine"),
+        (_sha(6), [_sha(4), _sha(5)], 6, "a", "Merge pull request #8 from u/y\n\nEight"),
+        (_sha(5), [_sha(4)], 5, "a", "eight"),
+    ]
+    points = [_sha(1), _sha(2), _sha(6), _sha(8)]
+    extended = HistoryIndex.extended(index, iter(new), points)
+    full = HistoryIndex(iter(new + old), points)
+    assert extended is not None
+    assert extended.shas == full.shas and extended.owner == full.owner
+    assert _answers(extended) == _answers(full)
+
+    # a branch forked inside #7's branch: who owns 3 depends on the walk; rebuild
+    inside = [
+        (_sha(11), [_sha(4), _sha(10)], 11, "a", "Merge pull request #11 from u/w\n\nW"),
+        (_sha(10), [_sha(3)], 10, "a", "w"),
+    ]
+    assert HistoryIndex.extended(index, iter(inside), [_sha(11)]) is None
+    # a parent neither new nor known, and a commit already indexed: rebuild
+    assert HistoryIndex.extended(index, iter([(_sha(12), [_sha(99)], 12, "a", "x")]), []) is None
+    assert HistoryIndex.extended(index, iter(old[:1]), []) is None

@@ -130,7 +130,13 @@ class Discovery:
             def build() -> HistoryIndex:
                 return HistoryIndex(self._with_progress(self.repo.log_records(tips)), every)
 
-            self._index = cached_index(self.inventory.index_cache, tips, every, build)
+            def read_new(new: list[str], old: list[str]) -> Iterator[Record]:
+                return self._with_progress(self.repo.log_records(new, exclude=old))
+
+            extend = (
+                {} if shallow else {"read_new": read_new, "all_reachable": self.repo.all_reachable}
+            )
+            self._index = cached_index(self.inventory.index_cache, tips, every, build, **extend)
             self.inventory.use_index(self._index)
         return self._index
 

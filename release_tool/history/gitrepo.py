@@ -253,8 +253,13 @@ class GitRepo:
 
     # -- history ------------------------------------------------------------
 
-    def log_records(self, tips: list[str]) -> Iterator[tuple[str, list[str], int, str, str]]:
+    def log_records(
+        self, tips: list[str], exclude: list[str] = ()
+    ) -> Iterator[tuple[str, list[str], int, str, str]]:
         """``(sha, parents, commit time, author, message)`` of every ancestor of ``tips``.
+
+        ``exclude``: commits whose ancestors are left out (``--not``), to
+        read only what was added on top of them.
 
         Newest first, streamed from one ``git log`` and split into records as
         the output arrives, so that parsing overlaps git's walk. This order
@@ -266,7 +271,7 @@ class GitRepo:
             return
         fmt = "%H%x1f%P%x1f%ct%x1f%an%x1f%B%x1e"
         args = ["log", f"--format={fmt}", "--stdin"]
-        stdin = "".join(f"{tip}\n" for tip in tips)
+        stdin = "".join(f"{tip}\n" for tip in tips) + "".join(f"^{sha}\n" for sha in exclude)
         try:
             with proc.stream(
                 ["git", *args], cwd=self.root, stdin_data=stdin, chunk_size=1 << 20
@@ -283,6 +288,20 @@ class GitRepo:
                     yield _record(pending.rstrip("\x1e\n"))
         except CommandError as exc:
             raise GitError(exc.message) from None
+
+    def all_reachable(self, commits: list[str], tips: list[str]) -> bool:
+        """Whether every one of ``commits`` is an ancestor of one of ``tips`` (or one of them).
+
+        False as well when one of them is no longer in the repository.
+        """
+        if not commits:
+            return True
+        stdin = "".join(f"{c}\n" for c in commits) + "".join(f"^{t}\n" for t in tips)
+        result = proc.run(
+            ["git", "rev-list", "--max-count=1", "--stdin"], cwd=self.root, check=False,
+            input=stdin,
+        )  # fmt: skip
+        return result.returncode == 0 and not result.stdout.strip()
 
     def parents_topo(self, commits: list[str]) -> Iterator[tuple[str, list[str]]]:
         """``(commit, parents)`` of every ancestor of ``commits``, parents first, streamed."""

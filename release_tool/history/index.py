@@ -113,25 +113,115 @@ class HistoryIndex:
             parents = [[p for p in ps if p != -1] for ps in parents]
         del waiting
         self.shas, self.index, self.parents = shas, index, parents
-        order = _children_first(parents)
+        del shas, index, parents
+        order = _children_first(self.parents)
         if order is not None:  # clock skew: re-sort, then number again
-            where = {old: new for new, old in enumerate(order)}
-            self.shas = [shas[i] for i in order]
-            self.index = {sha: i for i, sha in enumerate(self.shas)}
-            self.parents = [[where[p] for p in parents[i]] for i in order]
-            times = {where[i]: time for i, time in times.items()}
-            authors = {where[i]: author for i, author in authors.items()}
-            marks = {where[i]: mark for i, mark in marks.items()}
-            cherries = {where[i]: found for i, found in cherries.items()}
-            del where
-        del shas, index, parents, order
-        self._sorted_shas: list[str] | None = None
+            marks, cherries, times, authors = self._renumber(order, marks, cherries, times, authors)
         self.owner = self._owners(marks)
+        self._complete(marks, cherries, times, authors, points)
+
+    def _renumber(self, order: list[int], *maps: dict) -> list[dict]:
+        """Put the commits in ``order``; the per-commit ``maps`` renumbered to match."""
+        where = {old: new for new, old in enumerate(order)}
+        parents = self.parents
+        self.shas = [self.shas[i] for i in order]
+        self.index = {sha: i for i, sha in enumerate(self.shas)}
+        self.parents = [[where[p] for p in parents[i]] for i in order]
+        return [{where[i]: value for i, value in m.items()} for m in maps]
+
+    def _complete(
+        self,
+        marks: dict[int, PrMark],
+        cherries: dict[int, list[str]],
+        times: dict[int, int],
+        authors: dict[int, str],
+        points: Iterable[str],
+    ) -> None:
+        """The PRs and the points' bitsets, once commits are numbered and owned."""
+        self._sorted_shas: list[str] | None = None
         self.prs = self._pull_requests(marks, cherries, times, authors)
-        del marks, cherries, times, authors
+        # What the messages said, kept (one entry per PR commit or cherry-pick)
+        # so that a stored index can be extended without re-reading history.
+        self.marks, self.cherries, self.times, self.authors = marks, cherries, times, authors
         self.points = [p for p in dict.fromkeys(points) if p in self.index]
         self.point_bit = {sha: 1 << i for i, sha in enumerate(self.points)}
         self.pr_bits, self.point_bits = self._contents()
+
+    @classmethod
+    def extended(
+        cls, old: HistoryIndex, records: Iterable[Record], points: Iterable[str]
+    ) -> HistoryIndex | None:
+        """``old`` with the commits of ``records`` on top, for ``points``; None if not exact.
+
+        ``records`` are the commits reachable from the new tips and not from
+        ``old``'s (``git log NEW --not OLD``), newest first. The result is
+        the index a full read of the history would give: the old commits keep
+        their order behind the new ones, every pass runs again on what the
+        index kept of the old messages. None (rebuild from history) when
+        anything does not fit: a record already known or a parent unknown, a
+        shallow history, clock skew among the new commits, or new commits
+        that would change which PR brought an old commit in (that answer
+        depends on the order of the walk, which only a full read decides).
+        """
+        if old.missing_parents:
+            return None
+        new_shas: list[str] = []
+        new_parents: list[list[str]] = []
+        marks: dict[int, PrMark] = {}
+        cherries: dict[int, list[str]] = {}
+        times: dict[int, int] = {}
+        authors: dict[int, str] = {}
+        for i, (sha, parent_shas, time, author, message) in enumerate(records):
+            if sha in old.index:
+                return None
+            new_shas.append(sha)
+            new_parents.append(parent_shas)
+            mark = classify(message, len(parent_shas))
+            if mark is not None:
+                marks[i] = mark
+                times[i] = time
+                authors[i] = author
+            if "cherry picked from" in message:
+                cherries[i] = cherry_picked_from(message)
+        k = len(new_shas)
+        index = {sha: i for i, sha in enumerate(new_shas)}
+        if len(index) != k:
+            return None
+        parents: list[list[int]] = []
+        for i, parent_shas in enumerate(new_parents):
+            numbered = []
+            for p in parent_shas:
+                j = index.get(p)
+                if j is None:
+                    j = old.index.get(p)
+                    if j is None:
+                        return None  # a parent outside both: not an extension of ``old``
+                    j += k
+                elif j <= i:
+                    return None  # clock skew among the new commits: a full read re-sorts
+                numbered.append(j)
+            parents.append(numbered)
+        touched = {p - k for ps in parents for p in ps if p >= k}
+        if any(old.owner[j] != MAINLINE for j in touched):
+            return None  # a new branch forked inside an old PR's branch
+        parents.extend([p + k for p in ps] for ps in old.parents)
+        self = cls.__new__(cls)
+        self.missing_parents = False
+        self.shas = new_shas + old.shas
+        index.update((sha, i + k) for i, sha in enumerate(old.shas))
+        self.index, self.parents = index, parents
+        for mine, theirs in (
+            (marks, old.marks), (cherries, old.cherries), (times, old.times),
+            (authors, old.authors),
+        ):  # fmt: skip
+            mine.update((i + k, value) for i, value in theirs.items())
+        owner = self._owners(marks)
+        for j, before in enumerate(old.owner):
+            if owner[j + k] != (before if before == MAINLINE else before + k):
+                return None  # an old tip now inside a new PR's branch
+        self.owner = owner
+        self._complete(marks, cherries, times, authors, points)
+        return self
 
     # -- pass 1: who brought each commit in ------------------------------------
 

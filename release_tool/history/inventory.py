@@ -66,6 +66,8 @@ class Inventory:
         self._index = None  # a HistoryIndex whose points include the line heads
         #: Where the history index persists between runs (None: not at all).
         self.index_cache: Path | None = None
+        self._lines: list[ReleaseLine] = []
+        self._lines_of: dict[str, Branch] | None = None
 
     @cached_property
     def branches(self) -> dict[str, Branch]:
@@ -73,8 +75,15 @@ class Inventory:
         return self.repo.branches()
 
     def lines(self) -> list[ReleaseLine]:
-        """The release lines of the repository, release branches first."""
-        return find_lines(self.branches, self.config)
+        """The release lines of the repository, release branches first.
+
+        Found once per set of branches: ``prs --all-releases`` asks once per release.
+        """
+        branches = self.branches
+        if self._lines_of is not branches:
+            self._lines = find_lines(branches, self.config)
+            self._lines_of = branches
+        return list(self._lines)
 
     def active_lines(self) -> list[ReleaseLine]:
         """The lines still alive, in the order of :meth:`lines`.

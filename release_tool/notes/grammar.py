@@ -61,6 +61,24 @@ def split_refs(text: str) -> tuple[list[str], str]:
     return refs, text[match.end() :]
 
 
+_TABLES: dict[tuple, dict[str, str]] = {}
+
+
+def _system_table(config) -> dict[str, str]:
+    """The project's :meth:`~.config.NotesConfig.system_table`, built once per table.
+
+    A reader is made per PR body: ``notes --all-releases`` reads tens of thousands.
+    The table is only read, never changed, so readers share it.
+    """
+    key = (tuple(config.all_system_aliases().items()), config.uses_dirac_systems)
+    table = _TABLES.get(key)
+    if table is None:
+        if len(_TABLES) > 16:
+            _TABLES.clear()
+        table = _TABLES[key] = config.system_table()
+    return table
+
+
 class NotesReader:
     """A line-by-line parser of notes text into sections, free text and problems.
 
@@ -85,7 +103,7 @@ class NotesReader:
         self.free_text: list[str] = []
         self._problems: list[Problem] = []
         self._maybe_empty: list[tuple[Entry, int]] = []
-        self._table = self.config.system_table()
+        self._table = _system_table(self.config)
         self._known = (
             None
             if known_systems is None

@@ -1,0 +1,36 @@
+"""``to_json`` writes exactly what ``json.dumps(indent=2, ensure_ascii=False)`` writes."""
+
+from __future__ import annotations
+
+import enum
+import json
+
+import pytest
+
+from release_tool.sanitize import for_json
+from release_tool.table import to_json
+
+
+class Level(enum.IntEnum):
+    LOW = 1
+
+
+VALUES = [
+    None, True, False, 0, -7, 2**70, 1.5, 1e100, float("nan"), "", "plain",
+    "quote \" backslash \\ tab \t newline \n nul \x00 del \x7f c1 \x85 bidi \u202e é 漢 😀",
+    [], {}, [[]], [{}], {"a": []}, {"a": {}}, (1, 2), [1, [2, [3, {"x": None}]]],
+    {"number": 1, "origin": {"number": 2, "ref": "#2"}, "excluding": [], "labels": ["a", "b"]},
+    {1: "int key", 2.5: "float key", None: "null key"}, {True: "bool key", False: 0},
+    {"enum": Level.LOW}, [Level.LOW],
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("value", VALUES, ids=range(len(VALUES)))
+def test_same_text_as_json_dumps(value):
+    expected = for_json(json.dumps(value, indent=2, sort_keys=False, ensure_ascii=False))
+    assert to_json(value) == expected
+
+
+def test_unserialisable_values_are_refused_as_json_does():
+    with pytest.raises(TypeError):
+        to_json({"a": object()})
