@@ -101,13 +101,8 @@ class HistoryIndex:
                     waiting.setdefault(p, []).append((i, position))
                 numbered.append(j)
             parents.append(numbered)
-            mark = classify(message, len(parent_shas))
-            if mark is not None:
-                marks[i] = mark
-                times[i] = time
-                authors[i] = author
-            if "cherry picked from" in message:
-                cherries[i] = cherry_picked_from(message)
+            _read_message(i, len(parent_shas), time, author, message, marks, times, authors,
+                          cherries)  # fmt: skip
         self.missing_parents = bool(waiting)  # a shallow clone: some parents were never read
         if waiting:
             parents = [[p for p in ps if p != -1] for ps in parents]
@@ -176,13 +171,8 @@ class HistoryIndex:
                 return None
             new_shas.append(sha)
             new_parents.append(parent_shas)
-            mark = classify(message, len(parent_shas))
-            if mark is not None:
-                marks[i] = mark
-                times[i] = time
-                authors[i] = author
-            if "cherry picked from" in message:
-                cherries[i] = cherry_picked_from(message)
+            _read_message(i, len(parent_shas), time, author, message, marks, times, authors,
+                          cherries)  # fmt: skip
         k = len(new_shas)
         index = {sha: i for i, sha in enumerate(new_shas)}
         if len(index) != k:
@@ -412,6 +402,30 @@ class HistoryIndex:
                 if len(groups) == limit:
                     full |= 1 << b
         return found
+
+
+def _read_message(
+    i: int,
+    parent_count: int,
+    time: int,
+    author: str,
+    message: str,
+    marks: dict[int, PrMark],
+    times: dict[int, int],
+    authors: dict[int, str],
+    cherries: dict[int, list[str]],
+) -> None:
+    """Keep what commit ``i``'s message says: its PR mark (with time and author), its picks.
+
+    One step for a full read and an extension alike, so both index the same way.
+    """
+    mark = classify(message, parent_count)
+    if mark is not None:
+        marks[i] = mark
+        times[i] = time
+        authors[i] = author
+    if "cherry picked from" in message:
+        cherries[i] = cherry_picked_from(message)
 
 
 def _children_first(parents: list[list[int]]) -> list[int] | None:
