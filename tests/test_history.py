@@ -68,3 +68,16 @@ def test_first_per_group_is_cut_at_limit():
     found = index.first_per_group(ordered, limit=2)
     first_pr = next(n for n, pr in enumerate(index.entries) if pr.ref == "#1")
     assert found[first_pr] == [("a", "A"), ("b", "B")]
+
+
+def test_first_per_group_in_a_mask_equals_the_unmasked_answer():
+    """Looking only for some entries gives those entries' answer of a full search."""
+    index = HistoryIndex(RECORDS, ["m2", "m1", "r"])
+    ordered = [("r", "x", 0), ("m1", "a", "A"), ("m2", "a", "A2"), ("m2", "b", "B")]
+    everything = index.first_per_group(ordered)
+    for ref in ("#1", "#2", "#3"):
+        mask = index.mask_of([ref])
+        found = index.first_per_group(ordered, mask=mask)
+        assert found == {n: everything[n] for n in everything if mask >> n & 1}
+        assert found  # each of these PRs is in some release
+    assert index.mask_of(["#404"]) == 0 and index.first_per_group(ordered, mask=0) == {}

@@ -210,3 +210,62 @@ def test_extended_equals_a_full_read():
     # a parent neither new nor known, and a commit already indexed: rebuild
     assert HistoryIndex.extended(index, iter([(_sha(12), [_sha(99)], 12, "a", "x")]), []) is None
     assert HistoryIndex.extended(index, iter(old[:1]), []) is None
+
+
+def _stored_pair(tmp_path):
+    """A small index stored under ``tmp_path``, with the records it was built from."""
+    from release_tool.history.index import HistoryIndex
+
+    records = [
+        (_sha(4), [_sha(2), _sha(3)], 4, "a", "Merge pull request #7 from u/x\n\nSeven"),
+        (_sha(3), [_sha(1)], 3, "a", "work"),
+        (_sha(2), [_sha(1)], 2, "a", "fix: two (#2)"),
+        (_sha(1), [], 1, "a", "root"),
+    ]
+    built = HistoryIndex(iter(records), [_sha(2), _sha(4)])
+    indexcache.store(tmp_path, b"k" * 32, built, [_sha(4)])
+    return built, records
+
+
+def test_the_graph_is_read_on_first_use_only(tmp_path):
+    """A range needs the query section; the commit graph is unpacked when something asks."""
+    built, _ = _stored_pair(tmp_path)
+    loaded = indexcache.load(tmp_path, b"k" * 32)
+    assert loaded is not None
+    assert _answers(loaded) == _answers(built)
+    assert "shas" not in loaded.__dict__ and "_load_graph" in loaded.__dict__
+    # the entries are rows until asked for, then the same object each time
+    assert loaded.entries[0] is loaded.entries[0] and loaded.entries[-1] == built.entries[-1]
+    assert loaded.entries[:] == built.entries and len(loaded.entries) == len(built.entries)
+    assert (loaded.shas, loaded.parents, loaded.owner) == (built.shas, built.parents, built.owner)
+    assert loaded.prs == built.prs and loaded.marks == built.marks
+    assert loaded.index == built.index and "_load_graph" not in loaded.__dict__
+    with pytest.raises(AttributeError):
+        loaded.no_such_attribute  # noqa: B018
+
+
+def test_a_replaced_file_does_not_change_the_graph_read_later(tmp_path):
+    """The graph section comes from the file as it was opened, not from its successor."""
+    from release_tool.history.index import HistoryIndex
+
+    built, records = _stored_pair(tmp_path)
+    loaded = indexcache.load(tmp_path, b"k" * 32)
+    other = HistoryIndex(iter(records[2:]), [_sha(2)])
+    indexcache.store(tmp_path, b"o" * 32, other, [_sha(2)])  # a concurrent writer
+    assert loaded.shas == built.shas and loaded.owner == built.owner
+
+
+@pytest.mark.parametrize("where", ["query", "graph", "header"])
+def test_a_damaged_section_is_never_used(tmp_path, where):
+    """A flipped byte anywhere: the file is refused at load, before any answer."""
+    _stored_pair(tmp_path)
+    path = tmp_path / indexcache.FILE
+    data = bytearray(path.read_bytes())
+    start = len(indexcache.MAGIC) + indexcache.KEY_SIZE
+    query_size, graph_size, _ = indexcache.HEADER.unpack_from(data, start)
+    body = start + indexcache.HEADER.size
+    offset = {"header": start + 2, "query": body + query_size // 2,
+              "graph": body + query_size + graph_size // 2}[where]  # fmt: skip
+    data[offset] ^= 0x55
+    path.write_bytes(bytes(data))
+    assert indexcache.load(tmp_path, b"k" * 32) is None

@@ -287,12 +287,15 @@ class Discovery:
         """The PR lists of ``specs``, from one index."""
         points = [s.until for s in specs] + [s.since for s in specs if s.since]
         index = self.index(points)
-        results = []
+        ranges = []
         for spec in specs:
             self._check_range(index, spec)
-            prs = index.between(spec.until, spec.since, [r.commit for r in spec.excluded])
-            results.append(PrList(spec, prs, self._first_released(index, spec, prs)))
-        return results
+            ranges.append((spec, index.between(spec.until, spec.since,
+                                               [r.commit for r in spec.excluded])))  # fmt: skip
+        mask = index.mask_of(pr.ref for _, prs in ranges for pr in prs)
+        firsts = self._line_firsts(index, mask)
+        return [PrList(spec, prs, self._first_released(index, spec, prs, firsts))
+                for spec, prs in ranges]  # fmt: skip
 
     def _check_range(self, index: HistoryIndex, spec: RangeSpec) -> None:
         """Refuse ranges whose since is not an ancestor, or that cross a shallow boundary."""
@@ -315,7 +318,11 @@ class Discovery:
                 )
 
     def _first_released(
-        self, index: HistoryIndex, spec: RangeSpec, prs: list[PullRequest]
+        self,
+        index: HistoryIndex,
+        spec: RangeSpec,
+        prs: list[PullRequest],
+        firsts: dict[int, list[tuple[object, Release]]],
     ) -> dict[str, str]:
         """For each PR, the earliest release of another line that contains it.
 
@@ -323,7 +330,6 @@ class Discovery:
         that are not descendants of the range's end count: a later release
         that merged this one is not "already shipped".
         """
-        firsts = self._line_firsts(index)
         found: dict[str, str] = {}
         for pr in prs:
             best: Release | None = None
@@ -338,20 +344,25 @@ class Discovery:
                 found[pr.ref] = best.tags[0]
         return found
 
-    def _line_firsts(self, index: HistoryIndex) -> dict[int, list[tuple[object, Release]]]:
-        """For each PR entry, the first release of each line containing it, lowest first.
+    def _line_firsts(
+        self, index: HistoryIndex, mask: int
+    ) -> dict[int, list[tuple[object, Release]]]:
+        """For each PR entry in ``mask``, the first release of each line containing it.
 
-        Computed once per index, in one walk over the releases in version order.
+        Lowest version first; computed in one walk over the releases in
+        version order, and kept for later ranges whose entries it covers.
         """
-        if getattr(self, "_firsts_for", None) is not index:
-            ordered = [
-                (release.commit, line_key(release.version), release)
-                for release in self.releases  # ascending versions
-                if not release.version.is_dev
-            ]
-            self._firsts = index.first_per_group(ordered)
-            self._firsts_for = index
-        return self._firsts
+        cached = getattr(self, "_firsts", None)
+        if cached is not None and cached[0] is index and not mask & ~cached[1]:
+            return cached[2]
+        ordered = [
+            (release.commit, line_key(release.version), release)
+            for release in self.releases  # ascending versions
+            if not release.version.is_dev
+        ]
+        firsts = index.first_per_group(ordered, mask=mask)
+        self._firsts = (index, mask, firsts)
+        return firsts
 
 
 def _key(line: ReleaseLine) -> str | tuple[int, int]:

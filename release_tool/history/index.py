@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import bisect
 import heapq
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from operator import attrgetter
 
 from .prmessages import MERGE, NESTED, SQUASH, SWEEP, PrMark, cherry_picked_from, classify
 
@@ -47,6 +48,53 @@ class PullRequest:
     def rank(self) -> int:
         """Preference when one PR is reached twice: merge, squash, sweep, then nested."""
         return _KIND_RANK[self.kind]
+
+
+#: The fields of a :class:`PullRequest` in constructor order: a stored entry's row.
+ENTRY_FIELDS = tuple(PullRequest.__dataclass_fields__)
+
+
+class StoredEntries(Sequence[PullRequest]):
+    """The PR entries of a stored index: plain rows, each made a PullRequest on first use.
+
+    Unpickling tuples is several times faster than unpickling dataclasses,
+    and a range of one release makes only its own few PRs.
+    """
+
+    __slots__ = ("rows", "made")
+
+    def __init__(self, rows: list[tuple]) -> None:
+        """Entries of ``rows``, tuples in :data:`ENTRY_FIELDS` order."""
+        self.rows = rows
+        self.made: dict[int, PullRequest] = {}
+
+    def __len__(self) -> int:
+        """The number of entries."""
+        return len(self.rows)
+
+    def __getitem__(self, n):  # type: ignore[override]
+        """Entry ``n`` (the same object each time), or a list for a slice."""
+        if isinstance(n, slice):
+            return [self[i] for i in range(*n.indices(len(self.rows)))]
+        if n < 0:
+            n += len(self.rows)
+        pr = self.made.get(n)
+        if pr is None:
+            pr = self.made[n] = PullRequest(*self.rows[n])  # IndexError past the end
+        return pr
+
+    def refs(self) -> Iterator[str]:
+        """Every entry's PR ref, in order, without making the entries."""
+        position = ENTRY_FIELDS.index("ref")
+        return (row[position] for row in self.rows)
+
+
+def entry_rows(entries: Sequence[PullRequest]) -> list[tuple]:
+    """``entries`` as the rows :class:`StoredEntries` is made of."""
+    if isinstance(entries, StoredEntries):
+        return entries.rows
+    row = attrgetter(*ENTRY_FIELDS)
+    return [row(pr) for pr in entries]
 
 
 def iter_bits(bits: int) -> Iterator[int]:
@@ -114,6 +162,24 @@ class HistoryIndex:
             marks, cherries, times, authors = self._renumber(order, marks, cherries, times, authors)
         self.owner = self._owners(marks)
         self._complete(marks, cherries, times, authors, points)
+
+    #: What a stored index may read on first use (see :mod:`.indexcache`): the commit graph.
+    DEFERRED = frozenset(
+        {"shas", "index", "parents", "owner", "marks", "cherries", "times", "authors", "prs",
+         "_sorted_shas"}
+    )  # fmt: skip
+
+    def defer_graph(self, load: Callable[[], dict]) -> None:
+        """Read the :attr:`DEFERRED` attributes from ``load()`` when one is first used."""
+        self.__dict__["_load_graph"] = load
+
+    def __getattr__(self, name: str):
+        """A deferred attribute, loaded with the rest of the graph on first use."""
+        load = self.__dict__.pop("_load_graph", None) if name in self.DEFERRED else None
+        if load is None:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        self.__dict__.update(load())
+        return self.__dict__[name]
 
     def _renumber(self, order: list[int], *maps: dict) -> list[dict]:
         """Put the commits in ``order``; the per-commit ``maps`` renumbered to match."""
@@ -370,16 +436,27 @@ class HistoryIndex:
         entries = (self.entries[b] for b in iter_bits(bits))
         return dedupe(e for e in entries if e.ref not in dropped)
 
+    def mask_of(self, refs: Iterable[str]) -> int:
+        """The bits of every entry of the PRs ``refs`` (a PR's merge and all its sweeps)."""
+        positions = self.ref_positions
+        mask = 0
+        for ref in set(refs):
+            for n in positions.get(ref, ()):
+                mask |= 1 << n
+        return mask
+
     @cached_property
     def ref_positions(self) -> dict[str, list[int]]:
         """Entry indices by PR ref: a PR merged once and swept twice has three."""
         positions: dict[str, list[int]] = {}
-        for n, entry in enumerate(self.entries):
-            positions.setdefault(entry.ref, []).append(n)
+        entries = self.entries
+        refs = entries.refs() if isinstance(entries, StoredEntries) else (e.ref for e in entries)
+        for n, ref in enumerate(refs):
+            positions.setdefault(ref, []).append(n)
         return positions
 
     def first_per_group(
-        self, ordered: Iterable[tuple[str, object, object]], limit: int = 4
+        self, ordered: Iterable[tuple[str, object, object]], limit: int = 4, mask: int = -1
     ) -> dict[int, list]:
         """For each PR entry, the first point of each group that contains it, ``limit`` at most.
 
@@ -388,12 +465,14 @@ class HistoryIndex:
         bit index to ``[(group, payload), ...]`` in that same order, cut after
         ``limit`` groups: callers look for the first group passing a test
         that few fail, and the cut keeps the cost linear in the PR count.
+        Only the entries whose bits are in ``mask`` are looked for (all by
+        default): the few PRs of one release cost little on a long history.
         """
         seen: dict[object, int] = {}
         full = 0  # entries that already have ``limit`` groups
         found: dict[int, list] = {}
         for point, group, payload in ordered:
-            bits = self.pr_bits[point]
+            bits = self.pr_bits[point] & mask
             before = seen.get(group, 0)
             seen[group] = before | bits
             for b in iter_bits(bits & ~before & ~full):
