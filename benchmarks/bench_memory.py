@@ -5,24 +5,30 @@ Usage: ``python benchmarks/bench_memory.py [--sizes 10000,50000,200000] [--seed 
 For each size, generates a DIRAC-shaped history (``generate_history.py``,
 one tag per 45 commits), rebuilds it with ``git fast-import`` in a
 temporary directory (removed afterwards) and runs, each in a fresh process
-whose peak resident set size is read from ``wait4``:
+whose peak resident set size is read from ``wait4``, in this order (the
+persistent history index is cleared first, so "cold" builds and stores it
+and "warm" loads it):
 
 * the baseline ``git log --all --format='%H %P %s'``;
-* ``release-tool prs --until TAG --json`` for the newest release tag (the
-  whole history is read and indexed);
-* ``release-tool prs --json`` (every active line's unreleased head);
-* ``release-tool lines``.
+* ``prs --until TAG --json`` for the newest release tag: ``--no-cache``,
+  cold (index built and stored) and warm;
+* ``prs --json`` (every active line's unreleased head: the index extended
+  by the line heads) and ``lines``;
+* ``notes --until TAG`` (warm);
+* ``prs --all-releases --json`` and ``notes --all-releases`` (warm), the
+  largest outputs: every release's PRs and notes.
 
-It prints time and peak RSS of each, then the slope of the tool's peak RSS
-in MB per 10,000 commits between consecutive sizes: a linear footprint
+It prints time and peak RSS of each, then the slope of each command's peak
+RSS in MB per 10,000 commits between consecutive sizes: a linear footprint
 keeps the slopes about equal (issue 11's target: under 250 MB at 200k
-commits, growing linearly).
+commits for any command, growing linearly).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -86,26 +92,38 @@ def main(argv: list[str] | None = None) -> None:
             path = Path(tmp) / "repo"
             import_history(records, path)
             tag = newest_tag(path)
-            base = measure(["git", "log", "--all", "--format=%H %P %s"], cwd=path)
-            until = measure([*tool, str(path), "prs", "--until", tag, "--json"])
-            heads = measure([*tool, str(path), "prs", "--json"])
-            lines = measure([*tool, str(path), "lines"])
-        rows.append((meta["commits"], meta["prs"], base, until, heads, lines))
-        print(
-            f"{meta['commits']:>7} commits {meta['prs']:>6} PRs | git log {base[0]:6.2f} s "
-            f"{base[1]:6.1f} MB | prs --until {until[0]:6.2f} s {until[1]:6.1f} MB | "
-            f"prs {heads[0]:6.2f} s {heads[1]:6.1f} MB | "
-            f"lines {lines[0]:6.2f} s {lines[1]:6.1f} MB",
-            flush=True,
-        )
-    for (c0, _, _, u0, h0, _), (c1, _, _, u1, h1, _) in zip(rows, rows[1:], strict=False):
+            runs = {"git log --all": measure(["git", "log", "--all", "--format=%H %P %s"], path)}
+            for label, command in commands(tag):
+                if "(cold" in label:  # the index is built and stored by this run
+                    shutil.rmtree(path / ".git" / "release-tool", ignore_errors=True)
+                runs[label] = measure([*tool, str(path), *command])
+        rows.append((meta["commits"], meta["prs"], runs))
+        print(f"{meta['commits']:>7} commits, {meta['prs']:>6} PRs", flush=True)
+        for label, (seconds, mb) in runs.items():
+            print(f"  {label:<34} {seconds:7.2f} s {mb:7.1f} MB", flush=True)
+    for (c0, _, r0), (c1, _, r1) in zip(rows, rows[1:], strict=False):
         per = 10_000 / (c1 - c0)
-        print(
-            f"slope {c0:>7} -> {c1:>7}: prs --until {(u1[1] - u0[1]) * per:5.1f} MB, "
-            f"prs {(h1[1] - h0[1]) * per:5.1f} MB per 10k commits"
-        )
-    top = max(max(r[3][1], r[4][1], r[5][1]) for r in rows)
-    print(f"largest peak RSS: {top:.1f} MB (target < 250 MB)")
+        print(f"slope {c0} -> {c1} commits, MB per 10,000 commits:")
+        for label in r0:
+            print(f"  {label:<34} {(r1[label][1] - r0[label][1]) * per:6.1f}")
+    tool_peaks = [(mb, label) for _, _, runs in rows for label, (_, mb) in runs.items()
+                  if label != "git log --all"]  # fmt: skip
+    top, label = max(tool_peaks)
+    print(f"largest peak RSS: {top:.1f} MB ({label}; target < 250 MB)")
+
+
+def commands(tag: str) -> list[tuple[str, list[str]]]:
+    """The measured commands, in order (labels and arguments after ``--repo PATH``)."""
+    return [
+        ("prs --until --json (--no-cache)", ["--no-cache", "prs", "--until", tag, "--json"]),
+        ("prs --until --json (cold, stores)", ["prs", "--until", tag, "--json"]),
+        ("prs --until --json (warm)", ["prs", "--until", tag, "--json"]),
+        ("prs --json (line heads)", ["prs", "--json"]),
+        ("lines", ["lines"]),
+        ("notes --until (warm)", ["notes", "--until", tag]),
+        ("prs --all-releases --json", ["prs", "--all-releases", "--json"]),
+        ("notes --all-releases", ["notes", "--all-releases"]),
+    ]
 
 
 if __name__ == "__main__":
