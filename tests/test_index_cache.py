@@ -233,13 +233,16 @@ def test_the_graph_is_read_on_first_use_only(tmp_path):
     loaded = indexcache.load(tmp_path, b"k" * 32)
     assert loaded is not None
     assert _answers(loaded) == _answers(built)
-    assert "shas" not in loaded.__dict__ and "_load_graph" in loaded.__dict__
+    assert not {"shas", "marks"} & set(loaded.__dict__)
     # the entries are rows until asked for, then the same object each time
     assert loaded.entries[0] is loaded.entries[0] and loaded.entries[-1] == built.entries[-1]
     assert loaded.entries[:] == built.entries and len(loaded.entries) == len(built.entries)
     assert (loaded.shas, loaded.parents, loaded.owner) == (built.shas, built.parents, built.owner)
-    assert loaded.prs == built.prs and loaded.marks == built.marks
-    assert loaded.index == built.index and "_load_graph" not in loaded.__dict__
+    assert loaded.prs == built.prs and loaded.index == built.index
+    assert "marks" not in loaded.__dict__  # the graph alone: sections are read separately
+    assert (loaded.marks, loaded.cherries, loaded.times, loaded.authors) == (
+        built.marks, built.cherries, built.times, built.authors)  # fmt: skip
+    assert not loaded.__dict__["_deferred"]
     with pytest.raises(AttributeError):
         loaded.no_such_attribute  # noqa: B018
 
@@ -255,17 +258,18 @@ def test_a_replaced_file_does_not_change_the_graph_read_later(tmp_path):
     assert loaded.shas == built.shas and loaded.owner == built.owner
 
 
-@pytest.mark.parametrize("where", ["query", "graph", "header"])
+@pytest.mark.parametrize("where", ["query", "graph", "marks", "header"])
 def test_a_damaged_section_is_never_used(tmp_path, where):
     """A flipped byte anywhere: the file is refused at load, before any answer."""
     _stored_pair(tmp_path)
     path = tmp_path / indexcache.FILE
     data = bytearray(path.read_bytes())
     start = len(indexcache.MAGIC) + indexcache.KEY_SIZE
-    query_size, graph_size, _ = indexcache.HEADER.unpack_from(data, start)
+    query_size, graph_size, marks_size, *_ = indexcache.HEADER.unpack_from(data, start)
     body = start + indexcache.HEADER.size
     offset = {"header": start + 2, "query": body + query_size // 2,
-              "graph": body + query_size + graph_size // 2}[where]  # fmt: skip
+              "graph": body + query_size + graph_size // 2,
+              "marks": body + query_size + graph_size + marks_size // 2}[where]  # fmt: skip
     data[offset] ^= 0x55
     path.write_bytes(bytes(data))
     assert indexcache.load(tmp_path, b"k" * 32) is None

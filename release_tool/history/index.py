@@ -17,7 +17,6 @@ import heapq
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from operator import attrgetter
 
 from .prmessages import MERGE, NESTED, SQUASH, SWEEP, PrMark, cherry_picked_from, classify
 
@@ -55,46 +54,47 @@ ENTRY_FIELDS = tuple(PullRequest.__dataclass_fields__)
 
 
 class StoredEntries(Sequence[PullRequest]):
-    """The PR entries of a stored index: plain rows, each made a PullRequest on first use.
+    """The PR entries of a stored index: columns of plain values, a PullRequest made on use.
 
-    Unpickling tuples is several times faster than unpickling dataclasses,
-    and a range of one release makes only its own few PRs.
+    Unpickling lists of strings and ints is several times faster than
+    unpickling dataclasses, and a range of one release makes only its own
+    few PRs.
     """
 
-    __slots__ = ("rows", "made")
+    __slots__ = ("columns", "made")
 
-    def __init__(self, rows: list[tuple]) -> None:
-        """Entries of ``rows``, tuples in :data:`ENTRY_FIELDS` order."""
-        self.rows = rows
+    def __init__(self, columns: list[list]) -> None:
+        """Entries of ``columns``, one list per field in :data:`ENTRY_FIELDS` order."""
+        if len(columns) != len(ENTRY_FIELDS) or len({len(c) for c in columns}) > 1:
+            raise ValueError("PR entry columns of different lengths")
+        self.columns = columns
         self.made: dict[int, PullRequest] = {}
 
     def __len__(self) -> int:
         """The number of entries."""
-        return len(self.rows)
+        return len(self.columns[0])
 
     def __getitem__(self, n):  # type: ignore[override]
         """Entry ``n`` (the same object each time), or a list for a slice."""
         if isinstance(n, slice):
-            return [self[i] for i in range(*n.indices(len(self.rows)))]
+            return [self[i] for i in range(*n.indices(len(self)))]
         if n < 0:
-            n += len(self.rows)
+            n += len(self)
         pr = self.made.get(n)
         if pr is None:
-            pr = self.made[n] = PullRequest(*self.rows[n])  # IndexError past the end
+            pr = self.made[n] = PullRequest(*(c[n] for c in self.columns))  # IndexError past end
         return pr
 
-    def refs(self) -> Iterator[str]:
+    def refs(self) -> list[str]:
         """Every entry's PR ref, in order, without making the entries."""
-        position = ENTRY_FIELDS.index("ref")
-        return (row[position] for row in self.rows)
+        return self.columns[ENTRY_FIELDS.index("ref")]
 
 
-def entry_rows(entries: Sequence[PullRequest]) -> list[tuple]:
-    """``entries`` as the rows :class:`StoredEntries` is made of."""
+def entry_columns(entries: Sequence[PullRequest]) -> list[list]:
+    """``entries`` as the columns :class:`StoredEntries` is made of."""
     if isinstance(entries, StoredEntries):
-        return entries.rows
-    row = attrgetter(*ENTRY_FIELDS)
-    return [row(pr) for pr in entries]
+        return entries.columns
+    return [[getattr(pr, name) for pr in entries] for name in ENTRY_FIELDS]
 
 
 def iter_bits(bits: int) -> Iterator[int]:
@@ -163,22 +163,26 @@ class HistoryIndex:
         self.owner = self._owners(marks)
         self._complete(marks, cherries, times, authors, points)
 
-    #: What a stored index may read on first use (see :mod:`.indexcache`): the commit graph.
-    DEFERRED = frozenset(
-        {"shas", "index", "parents", "owner", "marks", "cherries", "times", "authors", "prs",
-         "_sorted_shas"}
-    )  # fmt: skip
+    def defer(self, names: Iterable[str], load: Callable[[], dict]) -> None:
+        """Set the attributes ``names`` from ``load()`` when one of them is first used.
 
-    def defer_graph(self, load: Callable[[], dict]) -> None:
-        """Read the :attr:`DEFERRED` attributes from ``load()`` when one is first used."""
-        self.__dict__["_load_graph"] = load
+        A stored index (see :mod:`.indexcache`) reads its commit graph and
+        its kept messages only when a command asks for them.
+        """
+        deferred = self.__dict__.setdefault("_deferred", {})
+        for name in names:
+            deferred[name] = load
 
     def __getattr__(self, name: str):
-        """A deferred attribute, loaded with the rest of the graph on first use."""
-        load = self.__dict__.pop("_load_graph", None) if name in self.DEFERRED else None
+        """A deferred attribute, loaded with the rest of its section on first use."""
+        deferred = self.__dict__.get("_deferred", {})
+        load = deferred.get(name)
         if load is None:
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-        self.__dict__.update(load())
+        values = load()
+        for key in [k for k, v in deferred.items() if v is load]:
+            del deferred[key]
+        self.__dict__.update(values)
         return self.__dict__[name]
 
     def _renumber(self, order: list[int], *maps: dict) -> list[dict]:

@@ -31,22 +31,28 @@ import struct
 import tempfile
 import weakref
 import zlib
+from array import array
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from .. import __version__
-from .index import HistoryIndex, Record, StoredEntries, entry_rows
+from .index import HistoryIndex, Record, StoredEntries, entry_columns
+from .prmessages import PrMark
 
 log = logging.getLogger(__name__)
 
 FILE = "history-index"
-MAGIC = b"release-tool history index 4\n"
+MAGIC = b"release-tool history index 6\n"
 KEY_SIZE = 32  # sha256
-#: After the key: the lengths of the query and graph sections, and the graph section's CRC-32.
-HEADER = struct.Struct("<QQI")
-#: What a query needs (small): loaded at once. The graph (every commit) is read on first use.
+MARK_FIELDS = tuple(PrMark.__dataclass_fields__)
+#: After the key: the sizes of the query, graph and marks sections, and the CRC-32 of the last two.
+HEADER = struct.Struct("<QQQII")
+#: What a query needs (small): loaded at once.
 QUERY = ("missing_parents", "points", "point_bit", "pr_bits", "point_bits", "entries")
-GRAPH = ("shas", "parents", "owner", "marks", "cherries", "times", "authors")
+#: The commit graph (summaries, sweeps, the emulator's loader, extensions): read on first use.
+GRAPH = ("shas", "parents", "owner", "index", "prs", "_sorted_shas")
+#: What the messages said, kept for extensions only: read on first use.
+MARKS = ("marks", "cherries", "times", "authors")
 
 
 def cache_key(tips: Iterable[str], points: Iterable[str]) -> bytes:
@@ -88,15 +94,18 @@ def load_any(directory: Path) -> tuple[bytes, list[str], HistoryIndex] | None:
 
 
 def _read(fd: int, path: Path) -> tuple[bytes, list[str], HistoryIndex] | None:
-    """The key, tips and index (graph section deferred) of the index file open as ``fd``."""
+    """The key, tips and index (graph and marks deferred) of the index file open as ``fd``."""
     head = os.pread(fd, len(MAGIC) + KEY_SIZE + HEADER.size, 0)
     if len(head) < len(MAGIC) + KEY_SIZE + HEADER.size or not head.startswith(MAGIC):
         log.debug("history index cache: %s is not ours; rebuilding", path)
         return None
     key = head[len(MAGIC) : len(MAGIC) + KEY_SIZE]
-    query_size, graph_size, graph_crc = HEADER.unpack(head[len(MAGIC) + KEY_SIZE :])
+    query_size, graph_size, marks_size, graph_crc, marks_crc = HEADER.unpack(
+        head[len(MAGIC) + KEY_SIZE :]
+    )
     start = len(head)
-    if os.fstat(fd).st_size != start + query_size + graph_size:
+    graph_at, marks_at = start + query_size, start + query_size + graph_size
+    if os.fstat(fd).st_size != marks_at + marks_size:
         raise ValueError("truncated, or data after the index")
     version, tips, state = _unpickle(fd, start, query_size)
     if version != __version__:
@@ -105,37 +114,118 @@ def _read(fd: int, path: Path) -> tuple[bytes, list[str], HistoryIndex] | None:
         return None
     if not isinstance(state, dict) or set(state) != set(QUERY):
         raise ValueError("not an index")
-    crc = 0
-    for chunk in _chunks(fd, start + query_size, graph_size):
-        crc = zlib.crc32(chunk, crc)
-    if crc != graph_crc:
-        raise ValueError("graph section damaged")
+    for at, size, crc in ((graph_at, graph_size, graph_crc), (marks_at, marks_size, marks_crc)):
+        if _crc(fd, at, size) != crc:
+            raise ValueError("a section is damaged")
     index = HistoryIndex.__new__(HistoryIndex)
     state["entries"] = StoredEntries(state["entries"])
     index.__dict__.update(state)
-    graph_at = start + query_size
-    close = weakref.finalize(index, os.close, fd)  # the file stays open until then
+    # The file stays open until both sections are read, or the index is gone.
+    opened = {"graph", "marks"}
+    close = weakref.finalize(index, os.close, fd)
 
-    def graph() -> dict:
+    def section(name: str, at: int, size: int) -> object:
         try:
-            data = _unpickle(fd, graph_at, graph_size)
+            return _unpickle(fd, at, size)
         finally:
-            close()
-        if not isinstance(data, dict) or set(data) != set(GRAPH):
-            raise ValueError("history index cache: graph section is not an index's")
-        return _derived(data, index.entries)
+            opened.discard(name)
+            if not opened:
+                close()
 
-    index.defer_graph(graph)
+    index.defer(GRAPH, lambda: _graph(section("graph", graph_at, graph_size), index.entries))
+    index.defer(MARKS, lambda: _marks(section("marks", marks_at, marks_size)))
     return key, tips, index
 
 
-def _derived(graph: dict, entries: list) -> dict:
-    """The graph attributes, with those not stored (rebuilt from the rest) added."""
-    shas = graph["shas"]
-    graph["index"] = where = {sha: i for i, sha in enumerate(shas)}
-    graph["prs"] = {where[pr.commit]: pr for pr in reversed(entries)}  # newest first, as built
-    graph["_sorted_shas"] = None
-    return graph
+def _crc(fd: int, offset: int, size: int) -> int:
+    """The CRC-32 of ``size`` bytes of ``fd`` at ``offset``."""
+    crc = 0
+    for chunk in _chunks(fd, offset, size):
+        crc = zlib.crc32(chunk, crc)
+    return crc
+
+
+# -- the graph and the marks, compactly --------------------------------------------
+#
+# A long history has a million small objects in its graph: a hash, a list of
+# parents and an owner per commit. They are stored as one string and flat
+# arrays, and read back sharing one int object per commit number, so the
+# graph of 200,000 commits costs tens of megabytes, not hundreds.
+
+
+def _pack_graph(index: HistoryIndex) -> dict:
+    """The stored form of the commit graph."""
+    counts = array("I", map(len, index.parents))
+    flat = array("i", (p for ps in index.parents for p in ps))
+    return {
+        "shas": "\n".join(index.shas),
+        "counts": counts.tobytes(),
+        "parents": flat.tobytes(),
+        "owner": array("i", index.owner).tobytes(),
+    }
+
+
+def _graph(stored: object, entries) -> dict:
+    """The graph attributes of a stored index, with those derived from them."""
+    if not isinstance(stored, dict) or set(stored) != {"shas", "counts", "parents", "owner"}:
+        raise ValueError("history index cache: the graph section is not an index's")
+    shas = stored["shas"].split("\n") if stored["shas"] else []
+    numbers = list(range(len(shas)))  # one int object per commit, shared below
+    counts, flat, owner = array("I"), array("i"), array("i")
+    counts.frombytes(stored["counts"])
+    flat.frombytes(stored["parents"])
+    owner.frombytes(stored["owner"])
+    if not len(counts) == len(owner) == len(shas) or sum(counts) != len(flat):
+        raise ValueError("history index cache: the graph section is inconsistent")
+    parents, pos = [], 0
+    for count in counts:
+        parents.append([numbers[p] for p in flat[pos : pos + count]])
+        pos += count
+    where = dict(zip(shas, numbers, strict=True))
+    return {
+        "shas": shas,
+        "parents": parents,
+        "owner": [numbers[o] if o >= 0 else o for o in owner],
+        "index": where,
+        "prs": {where[pr.commit]: pr for pr in reversed(entries)},  # newest first, as built
+        "_sorted_shas": None,
+    }
+
+
+def _pack_marks(index: HistoryIndex) -> dict:
+    """The stored form of what the messages said (PR marks, picks, times, authors)."""
+    marks = index.marks.values()
+    return {
+        "marks": (
+            array("i", index.marks).tobytes(),
+            [[getattr(m, name) for m in marks] for name in MARK_FIELDS],  # columns: no tuples
+        ),
+        "cherries": index.cherries,
+        "times": (array("i", index.times).tobytes(), array("q", index.times.values()).tobytes()),
+        "authors": (array("i", index.authors).tobytes(), list(index.authors.values())),
+    }
+
+
+def _marks(stored: object) -> dict:
+    """The marks attributes of a stored index."""
+    if not isinstance(stored, dict) or set(stored) != set(MARKS):
+        raise ValueError("history index cache: the marks section is not an index's")
+
+    def keys(data: bytes) -> list[int]:
+        found = array("i")
+        found.frombytes(data)
+        return found.tolist()
+
+    times = array("q")
+    times.frombytes(stored["times"][1])
+    names: dict[str, str] = {}  # one string per author, not one per commit
+    authors = [names.setdefault(a, a) for a in stored["authors"][1]]
+    return {
+        "marks": dict(zip(keys(stored["marks"][0]), map(PrMark, *stored["marks"][1]), strict=True)),
+        "cherries": stored["cherries"],
+        "times": dict(zip(keys(stored["times"][0]), times.tolist(), strict=True)),
+        "authors": dict(zip(keys(stored["authors"][0]), authors, strict=True)),
+    }
 
 
 def _chunks(fd: int, offset: int, size: int, step: int = 1 << 16) -> Iterator[bytes]:
@@ -166,16 +256,16 @@ def store(directory: Path, key: bytes, index: HistoryIndex, tips: Iterable[str] 
     try:
         directory.mkdir(parents=True, exist_ok=True)
         query = {name: getattr(index, name) for name in QUERY}
-        query["entries"] = entry_rows(query["entries"])
-        graph = {name: getattr(index, name) for name in GRAPH}
+        query["entries"] = entry_columns(query["entries"])
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{FILE}.")
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(MAGIC + key + HEADER.pack(0, 0, 0))
+                handle.write(MAGIC + key + HEADER.pack(0, 0, 0, 0, 0))
                 query_size, _ = _pickle(handle, (__version__, sorted(set(tips)), query))
-                graph_size, crc = _pickle(handle, graph)
+                graph_size, graph_crc = _pickle(handle, _pack_graph(index))
+                marks_size, marks_crc = _pickle(handle, _pack_marks(index))
                 handle.seek(len(MAGIC) + KEY_SIZE)
-                handle.write(HEADER.pack(query_size, graph_size, crc))
+                handle.write(HEADER.pack(query_size, graph_size, marks_size, graph_crc, marks_crc))
             os.replace(tmp, directory / FILE)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

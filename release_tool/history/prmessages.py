@@ -37,7 +37,7 @@ _REVERTS_BODY = re.compile(r"\bReverts [\w.-]+/[\w.-]+#(\d+)")
 _REVERTS_COMMIT = re.compile(r"This reverts commit ([0-9a-f]{40})")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PrMark:
     """What one commit message says about a pull request.
 
