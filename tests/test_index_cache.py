@@ -273,3 +273,19 @@ def test_a_damaged_section_is_never_used(tmp_path, where):
     data[offset] ^= 0x55
     path.write_bytes(bytes(data))
     assert indexcache.load(tmp_path, b"k" * 32) is None
+
+
+def test_first_parent_walks_need_no_graph(tmp_path):
+    """A line's first-parent chain comes from the query section, the same as when built."""
+    built, _ = _stored_pair(tmp_path)
+    loaded = indexcache.load(tmp_path, b"k" * 32)
+
+    def walk(index, point, stop):
+        return [pr.ref if pr else None for pr in index.first_parent_walk(point, stop)]
+
+    assert walk(built, _sha(4), set()) == ["#7", "#2", None]  # merge #7, squash #2, root
+    assert walk(loaded, _sha(4), set()) == ["#7", "#2", None]
+    seen: set[int] = set()
+    assert walk(loaded, _sha(2), seen) == ["#2", None]
+    assert walk(loaded, _sha(4), seen) == ["#7"]  # stops where the first walk went
+    assert "shas" not in loaded.__dict__

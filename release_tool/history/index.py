@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import heapq
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -209,6 +210,10 @@ class HistoryIndex:
         # so that a stored index can be extended without re-reading history.
         self.marks, self.cherries, self.times, self.authors = marks, cherries, times, authors
         self.points = [p for p in dict.fromkeys(points) if p in self.index]
+        # First-parent chains and the commit numbers of points and PRs, compactly:
+        # what a walk along a line needs, without the whole graph of a stored index.
+        self.first_parents = array("i", (ps[0] if ps else -1 for ps in self.parents))
+        self.point_number = {sha: self.index[sha] for sha in self.points}
         self.point_bit = {sha: 1 << i for i, sha in enumerate(self.points)}
         self.pr_bits, self.point_bits = self._contents()
 
@@ -390,6 +395,7 @@ class HistoryIndex:
         for i in sorted(self.prs, reverse=True):  # oldest first: old points get short ints
             pr_pos[i] = len(self.entries)
             self.entries.append(self.prs[i])
+        self.entry_commits = array("i", pr_pos)  # the commit number of each entry
         point_index = {self.index[sha]: bit for sha, bit in self.point_bit.items()}
         prs_of: list[int | None] = [None] * n
         pts_of: list[int | None] = [None] * n
@@ -439,6 +445,27 @@ class HistoryIndex:
             dropped.update(self.entries[b].ref for b in iter_bits(extra))
         entries = (self.entries[b] for b in iter_bits(bits))
         return dedupe(e for e in entries if e.ref not in dropped)
+
+    def first_parent_walk(self, point: str, stop: set[int]) -> Iterator[PullRequest | None]:
+        """Along the first parents from ``point``: each commit's PR (its merge or squash), or None.
+
+        The walk stops at the root or at a commit number in ``stop``, and
+        adds the commits it passes to ``stop``: walks of several lines that
+        meet share their older part once.
+        """
+        at = self.pr_at
+        first_parents = self.first_parents
+        i = self.point_number.get(point, -1)
+        while i != -1 and i not in stop:
+            stop.add(i)
+            n = at.get(i)
+            yield None if n is None else self.entries[n]
+            i = first_parents[i]
+
+    @cached_property
+    def pr_at(self) -> dict[int, int]:
+        """The entry number of the PR merged (or squashed) by each PR commit, by commit number."""
+        return {commit: n for n, commit in enumerate(self.entry_commits)}
 
     def mask_of(self, refs: Iterable[str]) -> int:
         """The bits of every entry of the PRs ``refs`` (a PR's merge and all its sweeps)."""

@@ -42,13 +42,14 @@ from .prmessages import PrMark
 log = logging.getLogger(__name__)
 
 FILE = "history-index"
-MAGIC = b"release-tool history index 6\n"
+MAGIC = b"release-tool history index 7\n"
 KEY_SIZE = 32  # sha256
 MARK_FIELDS = tuple(PrMark.__dataclass_fields__)
 #: After the key: the sizes of the query, graph and marks sections, and the CRC-32 of the last two.
 HEADER = struct.Struct("<QQQII")
 #: What a query needs (small): loaded at once.
-QUERY = ("missing_parents", "points", "point_bit", "pr_bits", "point_bits", "entries")
+QUERY = ("missing_parents", "points", "point_bit", "pr_bits", "point_bits", "entries",
+         "first_parents", "point_number", "entry_commits")  # fmt: skip
 #: The commit graph (summaries, sweeps, the emulator's loader, extensions): read on first use.
 GRAPH = ("shas", "parents", "owner", "index", "prs", "_sorted_shas")
 #: What the messages said, kept for extensions only: read on first use.

@@ -271,17 +271,12 @@ class Collector:
         )
         claimed: set[int] = set()
         for data in order:
-            i = index.index.get(data.head)
             found = []
-            while i is not None and i not in claimed:
-                claimed.add(i)
-                pr = index.prs.get(i)
+            for pr in index.first_parent_walk(data.head, claimed):
                 if pr is not None:
                     found.append(from_timestamp(pr.merged_at))
                     if pr.ref.startswith("#"):
                         data.numbers.append((found[-1], pr.number))
-                parents = index.parents[i]
-                i = parents[0] if parents else None
             found.sort()
             data.merges = found
 
