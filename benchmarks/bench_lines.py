@@ -36,7 +36,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_tags_audit import best_of, load_generator
+from bench_tags_audit import best_of, load_generator, tool_env
 
 from release_tool import proc
 from release_tool.history.gitbuild import ISOLATED_ENV
@@ -52,7 +52,7 @@ def baseline(path: Path) -> int:
 
 def tool(path: Path, *args: str) -> str:
     """Run ``release-tool --repo PATH ARGS`` in a fresh interpreter; its stdout."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env = tool_env()
     command = [sys.executable, "-m", "release_tool", "--repo", str(path), *args]
     return subprocess.run(command, check=True, capture_output=True, text=True, env=env).stdout
 

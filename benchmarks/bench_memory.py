@@ -34,7 +34,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench_tags_audit import load_generator
+from bench_tags_audit import load_generator, tool_env
 
 from release_tool import proc
 from release_tool.history.gitbuild import ISOLATED_ENV
@@ -57,7 +57,7 @@ LAUNCHER = (
 
 def measure(args: list[str], cwd: Path | None = None) -> tuple[float, float]:
     """Run ``args`` to completion; (seconds, peak RSS in MB) of that process alone."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env = tool_env()
     out = subprocess.run(
         [sys.executable, "-c", LAUNCHER, *args], cwd=cwd, env=env, capture_output=True, text=True
     ).stdout.split()

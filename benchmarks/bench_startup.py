@@ -8,11 +8,12 @@ of issue 11 (under 4). It also lists the heavy modules the command imported.
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from bench_tags_audit import tool_env
 
 ROOT = Path(__file__).resolve().parents[1]
 HEAVY = ("github", "jinja2", "git", "graphql", "requests", "urllib3", "release_tool.sandbox")
@@ -31,7 +32,7 @@ PROBE = (
 
 def best(args: list[str], repeat: int) -> float:
     """The best wall time of ``repeat`` runs of ``args``."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env = tool_env()
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
@@ -50,7 +51,7 @@ def main() -> None:
     helped = best([python, "-m", "release_tool", "--help"], opts.repeat)
     probe = subprocess.run(
         [python, "-c", PROBE % (HEAVY,)],
-        capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(ROOT)), cwd=ROOT,
+        capture_output=True, text=True, env=tool_env(), cwd=ROOT,
     )  # fmt: skip
     heavy = probe.stderr.strip().split("HEAVY", 1)[-1].strip() or "none"
     print(f"baseline import click: {baseline * 1000:7.1f} ms (best of {opts.repeat})")
