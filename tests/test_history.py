@@ -76,8 +76,11 @@ def test_first_per_group_in_a_mask_equals_the_unmasked_answer():
     ordered = [("r", "x", 0), ("m1", "a", "A"), ("m2", "a", "A2"), ("m2", "b", "B")]
     everything = index.first_per_group(ordered)
     for ref in ("#1", "#2", "#3"):
-        mask = index.mask_of([ref])
+        mask = index.mask_of(index.positions_of([ref]))
         found = index.first_per_group(ordered, mask=mask)
         assert found == {n: everything[n] for n in everything if mask >> n & 1}
         assert found  # each of these PRs is in some release
-    assert index.mask_of(["#404"]) == 0 and index.first_per_group(ordered, mask=0) == {}
+    assert (
+        index.mask_of(index.positions_of(["#404"])) == 0
+        and index.first_per_group(ordered, mask=0) == {}
+    )

@@ -292,9 +292,9 @@ class Discovery:
             self._check_range(index, spec)
             ranges.append((spec, index.between(spec.until, spec.since,
                                                [r.commit for r in spec.excluded])))  # fmt: skip
-        mask = index.mask_of(pr.ref for _, prs in ranges for pr in prs)
-        firsts = self._line_firsts(index, mask)
-        return [PrList(spec, prs, self._first_released(index, spec, prs, firsts))
+        positions = index.positions_of(pr.ref for _, prs in ranges for pr in prs)
+        firsts = self._line_firsts(index, index.mask_of(positions))
+        return [PrList(spec, prs, self._first_released(index, spec, prs, firsts, positions))
                 for spec, prs in ranges]  # fmt: skip
 
     def _check_range(self, index: HistoryIndex, spec: RangeSpec) -> None:
@@ -323,6 +323,7 @@ class Discovery:
         spec: RangeSpec,
         prs: list[PullRequest],
         firsts: dict[int, list[tuple[object, Release]]],
+        positions: dict[str, list[int]],
     ) -> dict[str, str]:
         """For each PR, the earliest release of another line that contains it.
 
@@ -333,7 +334,7 @@ class Discovery:
         found: dict[str, str] = {}
         for pr in prs:
             best: Release | None = None
-            for n in index.ref_positions[pr.ref]:
+            for n in positions[pr.ref]:
                 for key, release in firsts.get(n, ()):  # ascending versions
                     if best is not None and release.version >= best.version:
                         break

@@ -467,24 +467,32 @@ class HistoryIndex:
         """The entry number of the PR merged (or squashed) by each PR commit, by commit number."""
         return {commit: n for n, commit in enumerate(self.entry_commits)}
 
-    def mask_of(self, refs: Iterable[str]) -> int:
-        """The bits of every entry of the PRs ``refs`` (a PR's merge and all its sweeps)."""
-        positions = self.ref_positions
-        mask = 0
-        for ref in set(refs):
-            for n in positions.get(ref, ()):
-                mask |= 1 << n
-        return mask
+    def positions_of(self, refs: Iterable[str]) -> dict[str, list[int]]:
+        """The entry numbers of each PR of ``refs``: a PR merged once and swept twice has three.
 
-    @cached_property
-    def ref_positions(self) -> dict[str, list[int]]:
-        """Entry indices by PR ref: a PR merged once and swept twice has three."""
+        One pass over the entries' refs, whatever the number of ``refs``.
+        """
+        wanted = set(refs)
         positions: dict[str, list[int]] = {}
+        if not wanted:
+            return positions
         entries = self.entries
-        refs = entries.refs() if isinstance(entries, StoredEntries) else (e.ref for e in entries)
-        for n, ref in enumerate(refs):
-            positions.setdefault(ref, []).append(n)
+        column = entries.refs() if isinstance(entries, StoredEntries) else [e.ref for e in entries]
+        for n, ref in enumerate(column):
+            if ref in wanted:
+                positions.setdefault(ref, []).append(n)
         return positions
+
+    @staticmethod
+    def mask_of(positions: dict[str, list[int]]) -> int:
+        """The bitset of the entry numbers in ``positions``, built in one step."""
+        numbers = [n for found in positions.values() for n in found]
+        if not numbers:
+            return 0
+        bits = bytearray(max(numbers) // 8 + 1)
+        for n in numbers:
+            bits[n >> 3] |= 1 << (n & 7)
+        return int.from_bytes(bits, "little")
 
     def first_per_group(
         self, ordered: Iterable[tuple[str, object, object]], limit: int = 4, mask: int = -1
