@@ -25,7 +25,6 @@ from release_tool.core.config import (
 from release_tool.errors import ConfigError, InputError
 from release_tool.notes.config import NotesConfig
 from release_tool.patches.config import SweepConfig
-from release_tool.summary.config import SummaryConfig
 
 DIRAC_DEFAULTS = {
     "release_branch_pattern": "rel-v{major}r{minor}",
@@ -52,7 +51,7 @@ DIRAC_DEFAULTS = {
     "sweep": dataclasses.asdict(SweepConfig()),
     "meeting_every": None,
     "meetings": (),
-    "summary": dataclasses.asdict(SummaryConfig()),
+    "summary": None,  # the defaults: Config.summary_settings()
     "hackathons_file": "hackathons.toml",
 }
 

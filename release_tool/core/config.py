@@ -112,9 +112,15 @@ class Config:
     # -- meeting summaries (release_tool.summary)
     meeting_every: str | None = None
     meetings: tuple[datetime, ...] = ()
-    summary: SummaryConfig = field(default_factory=lambda: _summary_config())
+    #: None: the defaults, made by :meth:`summary_settings` (the summary's modules are
+    #: imported only by the commands that use them).
+    summary: SummaryConfig | None = None
     # -- hackathon records
     hackathons_file: str = "hackathons.toml"
+
+    def summary_settings(self) -> SummaryConfig:
+        """The ``[tool.release-tool.summary]`` settings, or their defaults."""
+        return self.summary if self.summary is not None else _summary_config()
 
     def integration_releases_finals(self, release_branches: bool = False) -> bool:
         """Whether the integration line releases final versions (a single-branch project).

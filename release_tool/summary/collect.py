@@ -354,7 +354,8 @@ class Collector:
         self, releases: list[Release], results: list[PrList], extra: Sequence[Path]
     ) -> dict[str, tuple[ReleaseNotes, str]]:
         """Each release's notes and where they come from (file at tag, extra file, forge, PRs)."""
-        files = list(dict.fromkeys((self.config.notes_file, *self.config.summary.notes_files)))
+        configured = self.config.summary_settings().notes_files
+        files = list(dict.fromkeys((self.config.notes_file, *configured)))
         specs = [f"{r.commit}:{path}" for r in releases for path in files]
         committed = gitdata.read_files(self.repo, specs)
         extra_texts = []
@@ -415,8 +416,8 @@ class Collector:
 
     def _overrides(self) -> dict[str, Override]:
         """Per-version headlines: the configuration's, then the override file's (which wins)."""
-        found = dict(self.config.summary.headlines)
-        path = self.repo.root / self.config.summary.overrides_file
+        found = dict(self.config.summary_settings().headlines)
+        path = self.repo.root / self.config.summary_settings().overrides_file
         if path.is_file():
             try:
                 data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -438,7 +439,7 @@ class Collector:
         entries: list[Entry] = section.entries
         names = [*release.tags, str(release.version), release.version.pep440]
         override = find_override(overrides, names)
-        told = headline(entries, self.config.summary.rules, override)
+        told = headline(entries, self.config.summary_settings().rules, override)
         return ReleaseSummary(
             version=str(release.version),
             tags=release.tags,

@@ -63,7 +63,7 @@ def _moment(text: str | None) -> datetime | None:
 
 def github_status(forge, summary: Summary, config: Config) -> GithubStatus | None:
     """The GitHub section of a summary; None when the forge cannot answer."""
-    days = config.summary.review_days
+    days = config.summary_settings().review_days
     status = GithubStatus(review_days=days)
     try:
         open_prs = forge.list_prs(state="open")
