@@ -289,3 +289,25 @@ def test_first_parent_walks_need_no_graph(tmp_path):
     assert walk(loaded, _sha(2), seen) == ["#2", None]
     assert walk(loaded, _sha(4), seen) == ["#7"]  # stops where the first walk went
     assert "shas" not in loaded.__dict__
+
+
+def test_lines_and_version_next_answer_from_a_matching_stored_index(tmp_path, monkeypatch):
+    """Warm: no history walk, the same answers; refs changed since: a walk, still right."""
+    source = corpus_file("histories", "COMDIRAC.jsonl.gz")
+    repo = tmp_path / "COMDIRAC"
+    import_history(load_jsonl(source), repo)
+    branch = "integration" if git(repo, "branch", "--list", "integration") else "master"
+    commands = (["lines", "--all"], ["version", "next", "-b", branch])
+
+    def outputs(*options: str) -> list[str]:
+        results = [run_cli(*options, "--repo", str(repo), *c) for c in commands]
+        assert all(r.exit_code == 0 for r in results), [r.stderr for r in results]
+        return [r.stdout for r in results]
+
+    expected = outputs("--no-cache")
+    assert run_cli("--repo", str(repo), "prs", "--all").exit_code == 0  # stores the index
+    with monkeypatch.context() as patch:
+        patch.setattr(GitRepo, "parents_topo", lambda *a, **k: pytest.fail("history walked"))
+        assert outputs() == expected
+    git(repo, "tag", "v99.0.0a1", branch)  # the stored index no longer matches: walked again
+    assert outputs() == outputs("--no-cache")

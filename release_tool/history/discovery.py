@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from ..core.lines import INTEGRATION, ReleaseLine, line_for, releases_on_line
-from ..core.tags import Release, group_releases
+from ..core.tags import Release
 from ..errors import InputError
 from ..forge.base import PrInfo
 from .index import HistoryIndex, PullRequest, Record
@@ -109,9 +109,9 @@ class Discovery:
         self.repo = inventory.repo
         self.config = inventory.config
         self.progress = progress
-        self.releases = group_releases(inventory.tags)
+        self.releases = inventory.releases
         self._index: HistoryIndex | None = None
-        self._extra_points: list[str] = list(inventory.line_heads())
+        self._extra_points: list[str] = []  # beyond every release and line head
 
     # -- the index ------------------------------------------------------------------
 
@@ -121,11 +121,9 @@ class Discovery:
         extra = [p for p in extra_points if p not in known and p not in self._extra_points]
         if self._index is None or extra:
             self._extra_points += extra
-            points = [r.commit for r in self.releases] + self._extra_points
             shallow = self.repo.shallow_commits()
             self._shallow = shallow
-            tips = sorted(set(points))
-            every = points + shallow
+            tips, every = self.inventory.index_points(self._extra_points, shallow)
 
             def build() -> HistoryIndex:
                 return HistoryIndex(self._with_progress(self.repo.log_records(tips)), every)

@@ -9,6 +9,7 @@ functions of :mod:`release_tool.core.lines` and :mod:`release_tool.core.tags`.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -28,7 +29,7 @@ from ..core.lines import (
     releases_off_their_line,
     releases_on_line,
 )
-from ..core.tags import AuditReport, Tag, audit, group_releases, split_tags
+from ..core.tags import AuditReport, Release, Tag, audit, group_releases, split_tags
 from ..core.versions import Version
 from ..errors import InputError, ReleaseToolError
 from .gitrepo import Branch, GitRepo
@@ -64,6 +65,7 @@ class Inventory:
         self._shallow_warned = False
         self._reach: dict[str, set[str]] = {}
         self._index = None  # a HistoryIndex whose points include the line heads
+        self._stored_tried = False
         #: Where the history index persists between runs (None: not at all).
         self.index_cache: Path | None = None
         self._lines: list[ReleaseLine] = []
@@ -128,9 +130,43 @@ class Inventory:
         """Answer reachability from a history index that has the line heads as points."""
         self._index = index
 
+    @cached_property
+    def releases(self) -> list[Release]:
+        """The releases (tags grouped by version), ascending."""
+        return group_releases(self.tags)
+
     def line_heads(self) -> list[str]:
         """The head commits of every release line."""
         return [self.branches[line.branch].commit for line in self.lines()]
+
+    def index_points(
+        self, extra: Iterable[str] = (), shallow: list[str] | None = None
+    ) -> tuple[list[str], list[str]]:
+        """The tips and points of a history index: every release, the line heads, ``extra``.
+
+        Points are in order (releases ascending, then the heads and the
+        ``extra`` commits that are neither), followed by the ``shallow``
+        boundary (read from the repository when not given).
+        """
+        points = [r.commit for r in self.releases] + self.line_heads()
+        known = set(points)
+        points += [p for p in dict.fromkeys(extra) if p not in known]
+        if shallow is None:
+            shallow = self.repo.shallow_commits()
+        return sorted(set(points)), points + shallow
+
+    def stored_index(self):
+        """The persistent history index when it was stored for exactly these refs, else None.
+
+        It gives the answers a fresh walk would: its key is made of the same
+        tips and points. Reading it costs its query section only.
+        """
+        if self.index_cache is None:
+            return None
+        from .indexcache import cache_key, load  # pickle and zlib only when there is a cache
+
+        tips, points = self.index_points()
+        return load(self.index_cache, cache_key(tips, points))
 
     def reachable(self, branch: Branch) -> list[Tag]:
         """The version tags reachable from a branch head."""
@@ -147,9 +183,13 @@ class Inventory:
     def reachable_commits(self, head: str) -> set[str]:
         """The tagged commits reachable from ``head``.
 
-        From the history index when one covers ``head``; else from one walk
-        of the commit graph for every line head at once (cached).
+        From the history index when one covers ``head`` (the one a command
+        built, or the persistent one when it matches the refs); else from
+        one walk of the commit graph for every line head at once (cached).
         """
+        if self._index is None and not self._stored_tried:
+            self._stored_tried = True  # one try: a warm cache answers without a walk
+            self._index = self.stored_index()
         index = self._index
         if index is not None and head in index.point_bits:
             return index.reachable_points(head)
