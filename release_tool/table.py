@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from .sanitize import for_json, for_terminal
@@ -100,3 +101,24 @@ def _key(key: Any) -> str:
     if isinstance(key, str):
         return _encode_string(key)
     return _encode_string(json.dumps(key))
+
+
+def json_list_chunks(items: Iterable[Any], batch: int = 2000) -> Iterator[str]:
+    """The text of ``to_json(list(items))``, in pieces of ``batch`` items at a time.
+
+    For long lists (``prs --all-releases --json`` writes a hundred megabytes
+    on a long history): neither the items nor the text are ever held whole.
+    """
+    start = "["
+    chunk: list[Any] = []
+    for item in itertools.chain(items, [_END]):
+        if item is not _END:
+            chunk.append(item)
+        if chunk and (len(chunk) == batch or item is _END):
+            text = to_json(chunk)  # "[\n  item,\n  item\n]"
+            yield start + text[1:-2]
+            start, chunk = ",", []
+    yield "[]" if start == "[" else "\n]"
+
+
+_END = object()

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from release_tool.sanitize import for_json
-from release_tool.table import to_json
+from release_tool.table import json_list_chunks, to_json
 
 
 class Level(enum.IntEnum):
@@ -34,3 +34,14 @@ def test_same_text_as_json_dumps(value):
 def test_unserialisable_values_are_refused_as_json_does():
     with pytest.raises(TypeError):
         to_json({"a": object()})
+
+
+@pytest.mark.parametrize("size", [0, 1, 2, 4, 5, 9])
+def test_json_list_chunks_join_to_the_whole_text(size):
+    """Written in pieces, a list is the same text as written at once."""
+    items = [
+        {"n": n, "title": f"fix \u202e{n} \x7f é", "nested": {"a": [n, None]}, "empty": []}
+        for n in range(size)
+    ]
+    assert "".join(json_list_chunks(iter(items), batch=2)) == to_json(items)
+    assert "".join(json_list_chunks(items, batch=4)) == to_json(items)

@@ -8,7 +8,7 @@ from ..errors import InputError
 from ..forge.fill import fill_from_forge
 from ..history.discovery import Discovery
 from ..sanitize import for_terminal
-from ..table import format_table, to_json
+from ..table import format_table, json_list_chunks
 from . import pass_settings
 
 
@@ -70,8 +70,10 @@ def prs_command(
     results = discovery.answer(specs)
     if with_bodies:
         fill_from_forge(settings.github_forge(progress), results)
-    if as_json:
-        click.echo(to_json([entry for result in results for entry in result.as_json()]))
+    if as_json:  # written as it is made: every release's PRs make a long text
+        for chunk in json_list_chunks(entry for result in results for entry in result.as_json()):
+            click.echo(chunk, nl=False)
+        click.echo()
         return
     for n, result in enumerate(results):
         spec = result.spec
