@@ -514,9 +514,10 @@ class HistoryIndex:
             bits = self.pr_bits[point] & mask
             before = seen.get(group, 0)
             seen[group] = before | bits
+            pair = (group, payload)  # one tuple shared by every entry it is first for
             for b in iter_bits(bits & ~before & ~full):
                 groups = found.setdefault(b, [])
-                groups.append((group, payload))
+                groups.append(pair)
                 if len(groups) == limit:
                     full |= 1 << b
         return found

@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from .. import __version__
-from .index import HistoryIndex, Record, StoredEntries, entry_columns
+from .index import ENTRY_FIELDS, HistoryIndex, Record, StoredEntries, entry_columns
 from .prmessages import PrMark
 
 log = logging.getLogger(__name__)
@@ -119,7 +119,7 @@ def _read(fd: int, path: Path) -> tuple[bytes, list[str], HistoryIndex] | None:
         if _crc(fd, at, size) != crc:
             raise ValueError("a section is damaged")
     index = HistoryIndex.__new__(HistoryIndex)
-    state["entries"] = StoredEntries(state["entries"])
+    state["entries"] = StoredEntries(_shared(state["entries"], ("kind", "author")))
     index.__dict__.update(state)
     # The file stays open until both sections are read, or the index is gone.
     opened = {"graph", "marks"}
@@ -136,6 +136,19 @@ def _read(fd: int, path: Path) -> tuple[bytes, list[str], HistoryIndex] | None:
     index.defer(GRAPH, lambda: _graph(section("graph", graph_at, graph_size), index.entries))
     index.defer(MARKS, lambda: _marks(section("marks", marks_at, marks_size)))
     return key, tips, index
+
+
+def _shared(columns: list[list], names: Iterable[str]) -> list[list]:
+    """``columns`` with the values of the named few-valued columns made one object each.
+
+    Written without a memo, every PR's kind and author came back as a string
+    of its own: tens of thousands of copies of "merge" on a long history.
+    """
+    for name in names:
+        n = ENTRY_FIELDS.index(name)
+        one: dict = {}
+        columns[n] = [one.setdefault(value, value) for value in columns[n]]
+    return columns
 
 
 def _crc(fd: int, offset: int, size: int) -> int:
