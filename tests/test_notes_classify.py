@@ -116,6 +116,15 @@ def test_title_types_are_configurable():
     assert classify_pr(pr(9, "feat: unknown here"), config).status == "unclassified"
 
 
+def test_parsed_titles_are_kept_per_configuration():
+    default, custom = NotesConfig(), NotesConfig(title_types={"docs": "CHANGE"})
+    assert parse_title("docs: x", default).status == "excluded"
+    assert parse_title("docs: x", custom)[:2] == ("noted", "CHANGE")
+    assert parse_title("docs: x", default).status == "excluded"  # not the other's answer
+    assert parse_title("docs: x", default) is parse_title("docs: x", default)
+    assert "docs: x" in default.parsed_titles and "docs: x" in custom.parsed_titles
+
+
 def test_labels_come_fourth():
     c = classify_pr(pr(10, "Fix the [thing]", labels=["area:wms", "bug"]))
     assert summary(c) == ("noted", "labels", [(None, "FIX", "Fix the [thing]", ["#10"], False)])

@@ -95,7 +95,8 @@ class Classification:
 
 def _get(obj: Any, name: str, default: Any = None) -> Any:
     """``obj[name]`` for a mapping, else ``obj.name``; ``default`` when missing or None."""
-    value = obj.get(name) if isinstance(obj, Mapping) else getattr(obj, name, None)
+    mapping = type(obj) is dict or isinstance(obj, Mapping)  # a dict without the ABC check
+    value = obj.get(name) if mapping else getattr(obj, name, None)
     return default if value is None else value
 
 
@@ -116,7 +117,10 @@ def as_pull_request(obj: Any) -> PullRequestNotes:
         if found is None:
             raise ValueError(f"a pull request needs a number or a ref: {obj!r}")
         number = int(found.group())
-    labels = [str(_get(label, "name", label)) for label in _get(obj, "labels", [])]
+    labels = [
+        label if type(label) is str else str(_get(label, "name", label))
+        for label in _get(obj, "labels", [])
+    ]
     origin = _get(obj, "origin")
     return PullRequestNotes(
         number=int(number),
@@ -156,6 +160,22 @@ def parse_title(title: str, config: NotesConfig | None = None) -> TitleNotes:
     type as written (lower case).
     """
     config = config or NotesConfig()
+    known = config.parsed_titles
+    found = known.get(title)
+    if found is None:
+        if len(known) >= _TITLES_KEPT:
+            known.clear()
+        found = known[title] = _parse_title(title, config)
+    return found
+
+
+#: At most this many parsed titles are kept per configuration (a PR's title is
+#: read once per release that lists it).
+_TITLES_KEPT = 1 << 16
+
+
+def _parse_title(title: str, config: NotesConfig) -> TitleNotes:
+    """:func:`parse_title`, without the memo."""
     clean = strip_title_prefixes(title)
     match = _CONVENTIONAL.match(clean)
     if match is None:
@@ -164,7 +184,7 @@ def parse_title(title: str, config: NotesConfig | None = None) -> TitleNotes:
     scope = (match.group("scope") or "").strip() or None
     text = match.group("text").strip()
     breaking = match.group("bang") is not None
-    titles = {k.lower(): v for k, v in config.title_types.items()}
+    titles = config.title_lookup
     if word in titles:
         kind = titles[word]
         return TitleNotes(NOTED if kind else EXCLUDED, kind, scope, text, breaking, word)
@@ -178,7 +198,7 @@ def _fragment_entries(
     pr: PullRequestNotes, fragments: Sequence[tuple[str, str]], config: NotesConfig
 ) -> tuple[list[Entry], list[str]]:
     """Entries of a PR's towncrier fragments, and the types that are not release-noted."""
-    mapping = {k.lower(): v for k, v in config.towncrier_types.items()}
+    mapping = config.towncrier_lookup
     entries: list[Entry] = []
     skipped: list[str] = []
     for kind, text in fragments:
@@ -202,10 +222,11 @@ def classify_pr(
     """
     config = config or NotesConfig()
     pr = as_pull_request(pr)
-    excluding = {label.casefold() for label in config.exclude_labels}
-    excluded = [label for label in pr.labels if label.casefold() in excluding]
-    if excluded:
-        return Classification(pr, EXCLUDED, f"label {excluded[0]}")
+    if pr.labels:
+        excluding = config.excluding_labels
+        excluded = [label for label in pr.labels if label.casefold() in excluding]
+        if excluded:
+            return Classification(pr, EXCLUDED, f"label {excluded[0]}")
     title = parse_title(pr.title, config)
     scope = title.system
     breaking = title.breaking or bool(pr.body and _BREAKING_FOOTER.search(pr.body))
@@ -235,7 +256,7 @@ def classify_pr(
     if title.status == NOTED and titles:
         entry = Entry(title.type, [pr.ref], title.text, scope, breaking, source="title")
         return Classification(pr, NOTED, "title", [entry], problems=problems)
-    labels = {k.lower(): v for k, v in config.label_types.items()}
+    labels = config.label_lookup
     for label in pr.labels:
         if label.lower() not in labels:
             continue
@@ -309,7 +330,7 @@ def assemble(
     and unclassified PRs go to ``excluded`` and ``unclassified``.
     """
     config = config or NotesConfig()
-    table = config.system_table()
+    table = config.system_lookup
     kept: list[Entry] = []
     free: dict[str, list[str]] = {}
     unclassified: list[Entry] = []

@@ -31,6 +31,7 @@ runs of blank lines squeezed to one, one final newline). Global:
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import re
@@ -40,7 +41,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from ..sanitize import for_json
-from .model import ReleaseNotes
+from .model import Entry, ReleaseNotes, Section
 
 if TYPE_CHECKING:  # jinja2 is imported when a template is first rendered
     from jinja2.sandbox import SandboxedEnvironment
@@ -168,16 +169,59 @@ def _autoescape(name: str | None) -> bool:
     return stem.rsplit(".", 1)[-1].lower() in _HTML_SUFFIXES
 
 
+#: The notes model's data fields a template reads, per class (methods and properties are not
+#: listed: they take the sandbox's checks).
+_MODEL_FIELDS: dict[type, frozenset[str]] = {
+    cls: frozenset(f.name for f in dataclasses.fields(cls))
+    for cls in (ReleaseNotes, Section, Entry)
+}
+#: Values a model field hands out without the sandbox's checks: plain data, no callables.
+_PLAIN_VALUES = frozenset({str, list, bool, int, type(None)})
+
+
+@functools.cache
+def _environment_class() -> type[SandboxedEnvironment]:
+    """:class:`SandboxedEnvironment` reading the notes model's data fields directly.
+
+    Rendering every release reads the fields of tens of thousands of
+    entries; the sandbox checks each read (private name? internal attribute
+    of a function or frame? a ``str.format``?). A field of
+    :class:`~.model.ReleaseNotes`, :class:`~.model.Section` or
+    :class:`~.model.Entry` (exactly those classes) holding plain data (a
+    string, list, bool, number or None) passes every one of those checks, so
+    it is returned at once: the answer is the sandbox's, only faster. Any
+    other attribute, object or value goes through the sandbox unchanged, for
+    the built-in templates and a repository's own alike.
+    """
+    from jinja2.sandbox import SandboxedEnvironment
+
+    fields = _MODEL_FIELDS
+    plain = _PLAIN_VALUES
+
+    class NotesEnvironment(SandboxedEnvironment):
+        """The sandbox, with a direct path for the notes model's plain data fields."""
+
+        def getattr(self, obj, attribute):  # type: ignore[override]
+            """``obj.attribute`` as the sandbox answers it."""
+            names = fields.get(type(obj))
+            if names is not None and attribute in names:
+                value = getattr(obj, attribute)
+                if type(value) in plain:
+                    return value
+            return super().getattr(obj, attribute)
+
+    return NotesEnvironment
+
+
 def make_environment(
     template_dir: str | Path | None = None, repo_url: str | None = None
 ) -> SandboxedEnvironment:
     """The sandboxed environment: overrides from ``template_dir`` first, then built-ins."""
     import jinja2
-    from jinja2.sandbox import SandboxedEnvironment
 
     dirs = [str(template_dir)] if template_dir is not None else []
     dirs.append(str(builtin_template_dir()))
-    env = SandboxedEnvironment(
+    env = _environment_class()(
         loader=jinja2.FileSystemLoader(dirs),
         autoescape=_autoescape,
         undefined=jinja2.StrictUndefined,
