@@ -9,13 +9,16 @@ import pytest
 from release_tool.forge.base import PrInfo
 from release_tool.history.index import PullRequest
 from release_tool.notes import (
+    Entry,
     NotesConfig,
     PullRequestNotes,
     as_pull_request,
     classify_pr,
+    classify_prs,
     parse_title,
     release_notes,
 )
+from release_tool.notes.classify import ClassificationMemo, _copy_entry
 
 BLOCK = "BEGINRELEASENOTES\n*WMS\nFIX: from the body\nENDRELEASENOTES"
 
@@ -321,3 +324,36 @@ def test_pr_template_left_as_it_was_is_no_note():
     assert notes.entries == [] and [e.refs for e in notes.unclassified] == [["#6"]]
     kept = classify_pr(pr(7, "x", "BEGINRELEASENOTES\n*Subsystem\nFIX: real\nENDRELEASENOTES"))
     assert summary(kept) == ("noted", "body", [(None, "FIX", "real", ["#7"], False)])
+
+
+def test_memo_classifies_each_pr_once_and_hands_out_copies():
+    config = NotesConfig()
+    prs = [
+        pr(1, "fix(WMS)!: a"),
+        pr(2, "Body", body=BLOCK),
+        pr(3, "docs: x"),
+        pr(4, "Plain", labels=["bug"]),
+        pr(5, "[sweep] fix: a", origin=1),
+    ]
+    fragments = {4: [("feature", "from a fragment")]}
+    memo = ClassificationMemo(config)
+    first = classify_prs(prs, config, fragments, memo=memo)
+    again = classify_prs(prs, config, fragments, memo=memo)
+    assert first == again == classify_prs(prs, config, fragments)
+    for a, b in zip(first, again, strict=True):
+        pairs = zip(a.entries, b.entries, strict=True)
+        assert all(x is not y and x.refs is not y.refs for x, y in pairs)
+    first[0].entries[0].refs.append("#99")  # assemble changes entries: the memo keeps its own
+    assert classify_prs(prs[:1], config, memo=memo)[0].entries[0].refs == ["#1"]
+    # a PR that changed (body, title, labels, fragments) is classified anew
+    changed = classify_prs([pr(2, "Body", body=None)], config, memo=memo)[0]
+    assert changed == classify_pr(pr(2, "Body", body=None), config)
+    assert classify_prs(prs[3:4], config, {}, memo=memo)[0].source == "labels"
+    with pytest.raises(ValueError, match="another configuration"):
+        classify_prs(prs, NotesConfig(), memo=memo)
+
+
+def test_memo_copies_every_field_of_an_entry():
+    entry = Entry("FIX", ["#1", "#2"], "text", "Core", True, "body")
+    copy = _copy_entry(entry)
+    assert copy == entry and copy is not entry and copy.refs is not entry.refs

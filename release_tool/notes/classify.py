@@ -106,12 +106,20 @@ def as_pull_request(obj: Any) -> PullRequestNotes:
     Takes ``number`` (or the digits of ``ref``), ``ref``, ``title``,
     ``body``, ``labels`` (strings or objects with a ``name``), ``kind`` and
     ``origin``: the history's ``PullRequest`` and the forge's ``PrInfo``
-    both fit, and so does a plain dict.
+    both fit, and so does a plain dict. A missing value and None are the same.
     """
     if isinstance(obj, PullRequestNotes):
         return obj
-    ref = str(_get(obj, "ref", ""))
-    number = _get(obj, "number")
+    if type(obj) is dict or isinstance(obj, Mapping):
+        get = obj.get
+    else:
+
+        def get(name: str) -> Any:
+            return getattr(obj, name, None)
+
+    ref = get("ref")
+    ref = "" if ref is None else str(ref)
+    number = get("number")
     if number is None:
         found = _NUMBER.search(ref)
         if found is None:
@@ -119,15 +127,16 @@ def as_pull_request(obj: Any) -> PullRequestNotes:
         number = int(found.group())
     labels = [
         label if type(label) is str else str(_get(label, "name", label))
-        for label in _get(obj, "labels", [])
+        for label in get("labels") or ()
     ]
-    origin = _get(obj, "origin")
+    title = get("title")
+    origin = get("origin")
     return PullRequestNotes(
         number=int(number),
-        title=str(_get(obj, "title", "")),
-        body=_get(obj, "body"),
+        title="" if title is None else str(title),
+        body=get("body"),
         labels=labels,
-        kind=_get(obj, "kind"),
+        kind=get("kind"),
         origin=None if origin is None else int(origin),
         ref=ref,
     )
@@ -272,12 +281,69 @@ def classify_pr(
     return Classification(pr, UNCLASSIFIED, None, problems=problems)
 
 
+class ClassificationMemo:
+    """The classifications made under one configuration, to classify each PR once.
+
+    The notes of every release list many PRs several times (the releases of
+    other lines, cumulative notes): a PR with the same number, ref, title,
+    body, labels, kind, origin and towncrier fragments as one seen before is
+    not classified again. Each answer is a copy, its entries new objects
+    (:func:`assemble` changes entries), so no release shares them.
+    """
+
+    def __init__(self, config: NotesConfig) -> None:
+        """Remember classifications made under ``config`` (and only under it)."""
+        self.config = config
+        self._known: dict[tuple, Classification] = {}
+
+    def classify(self, pr: Any, fragments: Fragments | None = None) -> Classification:
+        """:func:`classify_pr` of ``pr`` under the memo's configuration."""
+        pr = as_pull_request(pr)
+        own = fragments.get(pr.number) if fragments else None
+        key = (
+            pr.number,
+            pr.ref,
+            pr.title,
+            pr.body,
+            tuple(pr.labels),
+            pr.kind,
+            pr.origin,
+            None if own is None else tuple(own),
+        )
+        known = self._known.get(key)
+        if known is None:
+            known = self._known[key] = classify_pr(pr, self.config, fragments)
+        return Classification(
+            pr,
+            known.status,
+            known.source,
+            [_copy_entry(entry) for entry in known.entries],
+            list(known.free_text),
+            list(known.problems),
+        )
+
+
+def _copy_entry(entry: Entry) -> Entry:
+    """A new :class:`Entry` equal to ``entry``, with its own list of refs."""
+    return Entry(
+        entry.type, list(entry.refs), entry.text, entry.system, entry.breaking, entry.source
+    )
+
+
 def classify_prs(
-    prs: Iterable[Any], config: NotesConfig | None = None, fragments: Fragments | None = None
+    prs: Iterable[Any],
+    config: NotesConfig | None = None,
+    fragments: Fragments | None = None,
+    *,
+    memo: ClassificationMemo | None = None,
 ) -> list[Classification]:
-    """:func:`classify_pr` for each PR, in order."""
+    """:func:`classify_pr` for each PR, in order; through ``memo`` (of ``config``) if given."""
     config = config or NotesConfig()
-    return [classify_pr(pr, config, fragments) for pr in prs]
+    if memo is None:
+        return [classify_pr(pr, config, fragments) for pr in prs]
+    if memo.config is not config:
+        raise ValueError("the classification memo was made for another configuration")
+    return [memo.classify(pr, fragments) for pr in prs]
 
 
 def _families(classified: Sequence[Classification]) -> dict[int, list[Classification]]:
@@ -392,7 +458,10 @@ def release_notes(
     date: str | None = None,
     config: NotesConfig | None = None,
     fragments: Fragments | None = None,
+    memo: ClassificationMemo | None = None,
 ) -> ReleaseNotes:
-    """Classify ``prs`` and assemble the notes of ``version`` in one call."""
+    """Classify ``prs`` (through ``memo``, see :class:`ClassificationMemo`) and assemble the notes
+    of ``version`` in one call."""
     config = config or NotesConfig()
-    return assemble(classify_prs(prs, config, fragments), version, date=date, config=config)
+    classified = classify_prs(prs, config, fragments, memo=memo)
+    return assemble(classified, version, date=date, config=config)
