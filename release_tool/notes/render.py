@@ -3,9 +3,10 @@
 Formats are template names: ``dirac`` (``dirac.j2``, DIRAC's
 ``release.notes`` house format), ``markdown`` (a GitHub release body) and
 ``rst`` (documentation) ship in the ``templates/`` directory of the project
-(inside the wheel: ``release_tool/templates``); ``json`` is produced with
-:func:`json.dumps`, never by a template. A repository overrides a template,
-or adds a format, with a file ``<format>.j2`` in its own template directory.
+(inside the wheel: ``release_tool/templates``); ``json`` is the text of
+:func:`json.dumps` (:func:`~release_tool.table.to_json`), never a template's. A
+repository overrides a template, or adds a format, with a file ``<format>.j2``
+in its own template directory.
 
 Templates run in :class:`jinja2.sandbox.SandboxedEnvironment` with
 ``StrictUndefined``; names ending in ``html``/``htm``/``xml`` (``html.j2``)
@@ -33,14 +34,13 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import json
 import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import InputError
-from ..sanitize import for_json
+from ..table import to_json
 from .model import Entry, ReleaseNotes, Section
 
 if TYPE_CHECKING:  # jinja2 is imported when a template is first rendered
@@ -57,6 +57,9 @@ _RST_LITERAL = re.compile(r"(?::[\w.+-]+:)?(`+)(?:.+?)(?<!`)\1(?!`)_{0,2}")
 _RST_SPECIAL = re.compile(r"([\\`*|])|_(?=\W|$)")
 _RST_LINE_START = re.compile(r"^(\s*)(\.\.|[+-](?=\s|$)|#\.|\d+[.)](?=\s|$))", re.M)
 _REF = re.compile(r"^([#!])(\d+)$")
+#: A character that the escapes below may change; text without one is returned as it is.
+_MD_ANY = re.compile(r"[\\`*_\[\]<>~|&\n]")
+_RST_ANY = re.compile(r"[\\`*|_\n]")
 
 
 def builtin_template_dir() -> Path:
@@ -108,6 +111,8 @@ def md_escape(value: object, line_start: bool = False) -> str:
     backticks and bare URLs are left as they are.
     """
     text = str(value)
+    if _MD_ANY.search(text) is None and not (line_start and _MD_LINE_START.match(text)):
+        return text  # most titles: nothing to escape
 
     def escape(part: str) -> str:
         """Escape Markdown specials in a part without code spans or URLs."""
@@ -128,6 +133,8 @@ def rst_escape(value: object, line_start: bool = False) -> str:
     ````code````) are left as they are.
     """
     text = str(value)
+    if _RST_ANY.search(text) is None and not (line_start and _RST_LINE_START.match(text)):
+        return text  # most titles: nothing to escape
 
     def escape(part: str) -> str:
         """Escape RST specials in a part without interpreted text or literals."""
@@ -278,7 +285,7 @@ def render_json(notes: ReleaseNotes | Sequence[ReleaseNotes], *, review: bool = 
         data: object = notes.as_dict(review=review)
     else:
         data = [release.as_dict(review=review) for release in notes]
-    return for_json(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
+    return to_json(data) + "\n"  # the text of json.dumps(indent=2), faster
 
 
 def render(
