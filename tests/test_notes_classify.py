@@ -353,6 +353,28 @@ def test_memo_classifies_each_pr_once_and_hands_out_copies():
         classify_prs(prs, NotesConfig(), memo=memo)
 
 
+@dataclass
+class Label:
+    name: str
+
+
+def test_memo_takes_prs_of_any_form():
+    config = NotesConfig()
+    memo = ClassificationMemo(config)
+    odd = [
+        {"ref": "#7", "title": "fix: from the ref"},  # no number: made from the ref
+        {"number": 8, "title": "Plain", "labels": [Label("bug")]},  # a label object
+        {"number": "9", "title": "feat: a string number"},
+        PullRequestNotes(10, "fix(WMS): an object", labels=["x"]),
+        {"number": 11, "title": 11},
+    ]
+    for _ in range(2):
+        got = classify_prs(odd, config, memo=memo)
+        assert got == classify_prs(odd, config)
+    assert [c.pr.number for c in got] == [7, 8, 9, 10, 11]
+    assert got[1].source == "labels" and got[4].pr.title == "11"
+
+
 def test_memo_copies_every_field_of_an_entry():
     entry = Entry("FIX", ["#1", "#2"], "text", "Core", True, "body")
     copy = _copy_entry(entry)

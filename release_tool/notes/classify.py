@@ -26,6 +26,7 @@ reached through a sweep and the PR it copies shown once with both refs.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -144,6 +145,8 @@ def as_pull_request(obj: Any) -> PullRequestNotes:
 
 def strip_title_prefixes(title: str) -> str:
     """``title`` without leading bracketed tags (``[sweep:integration] [8.0] Fix`` -> ``Fix``)."""
+    if "[" not in title:  # no tag to take off
+        return title.strip()
     return _PREFIX.sub("", title).strip()
 
 
@@ -287,8 +290,9 @@ class ClassificationMemo:
     The notes of every release list many PRs several times (the releases of
     other lines, cumulative notes): a PR with the same number, ref, title,
     body, labels, kind, origin and towncrier fragments as one seen before is
-    not classified again. Each answer is a copy, its entries new objects
-    (:func:`assemble` changes entries), so no release shares them.
+    not classified again. Each answer is a new :class:`Classification` with
+    new entries (:func:`assemble` changes entries); only the PR itself,
+    which nothing changes, is shared.
     """
 
     def __init__(self, config: NotesConfig) -> None:
@@ -298,29 +302,46 @@ class ClassificationMemo:
 
     def classify(self, pr: Any, fragments: Fragments | None = None) -> Classification:
         """:func:`classify_pr` of ``pr`` under the memo's configuration."""
-        pr = as_pull_request(pr)
-        own = fragments.get(pr.number) if fragments else None
-        key = (
-            pr.number,
-            pr.ref,
-            pr.title,
-            pr.body,
-            tuple(pr.labels),
-            pr.kind,
-            pr.origin,
-            None if own is None else tuple(own),
-        )
+        key = _plain_key(pr) if type(pr) is dict else None  # a record: no PR made to look it up
+        if key is None:
+            pr = as_pull_request(pr)
+            key = _plain_key(pr.__dict__)
+            if key is None:  # cannot be a key (a label object): classified afresh
+                return classify_pr(pr, self.config, fragments)
+        own = fragments.get(key[0]) if fragments else None
+        key = (*key, None if own is None else tuple(own))
         known = self._known.get(key)
         if known is None:
             known = self._known[key] = classify_pr(pr, self.config, fragments)
         return Classification(
-            pr,
+            known.pr,  # equal keys, equal PRs
             known.status,
             known.source,
             [_copy_entry(entry) for entry in known.entries],
             list(known.free_text),
             list(known.problems),
         )
+
+
+def _plain_key(record: Mapping[str, Any]) -> tuple | None:
+    """A PR's values as a key, if each is of the type :func:`as_pull_request` makes of it.
+
+    Then equal keys mean equal PRs; otherwise (``number`` a string, a label
+    object, ...) None.
+    """
+    get = record.get
+    number, ref, title, body = get("number"), get("ref"), get("title"), get("body")
+    labels, kind, origin = get("labels") or (), get("kind"), get("origin")
+    plain = (
+        type(number) is int
+        and type(ref) is str
+        and type(title) is str
+        and (body is None or type(body) is str)
+        and (kind is None or type(kind) is str)
+        and (origin is None or type(origin) is int)
+        and all(type(label) is str for label in labels)
+    )
+    return (number, ref, title, body, tuple(labels), kind, origin) if plain else None
 
 
 def _copy_entry(entry: Entry) -> Entry:
@@ -365,6 +386,7 @@ def _families(classified: Sequence[Classification]) -> dict[int, list[Classifica
     return families
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _ref_key(ref: str) -> tuple[int, str]:
     """Sort refs by number."""
     found = _NUMBER.search(ref)
@@ -402,6 +424,14 @@ def assemble(
     unclassified: list[Entry] = []
     excluded: list[Entry] = []
     for members in _families(classified).values():
+        if len(members) == 1 and members[0].status != NOTED:  # most PRs: one, without notes
+            c = members[0]
+            title = strip_title_prefixes(c.pr.title)
+            if c.status == EXCLUDED:
+                excluded.append(Entry(None, [c.pr.ref], title, source=c.source))
+            else:
+                unclassified.append(Entry(None, [c.pr.ref], title, source=UNCLASSIFIED))
+            continue
         noted = [c for c in members if c.status == NOTED]
         silent = [c for c in members if c.status == UNCLASSIFIED]
         excluded.extend(
@@ -433,6 +463,7 @@ def assemble(
             kept.append(entry)
     sections = organise(
         kept,
+        table=table,
         aliases=config.all_system_aliases(),
         order=config.system_order,
         types=config.types,
