@@ -424,14 +424,23 @@ def assemble(
     unclassified: list[Entry] = []
     excluded: list[Entry] = []
     for members in _families(classified).values():
-        if len(members) == 1 and members[0].status != NOTED:  # most PRs: one, without notes
+        if len(members) == 1:  # most PRs: no sweep of theirs in the release
             c = members[0]
-            title = strip_title_prefixes(c.pr.title)
-            if c.status == EXCLUDED:
-                excluded.append(Entry(None, [c.pr.ref], title, source=c.source))
-            else:
-                unclassified.append(Entry(None, [c.pr.ref], title, source=UNCLASSIFIED))
-            continue
+            if c.status != NOTED:
+                title = strip_title_prefixes(c.pr.title)
+                if c.status == EXCLUDED:
+                    excluded.append(Entry(None, [c.pr.ref], title, source=c.source))
+                else:
+                    unclassified.append(Entry(None, [c.pr.ref], title, source=UNCLASSIFIED))
+                continue
+            if len(c.entries) == 1:  # nothing to merge it with
+                entry = c.entries[0]
+                refs = entry.refs
+                entry.refs = list(refs) if len(refs) == 1 else sorted(set(refs), key=_ref_key)
+                kept.append(entry)
+                for line in c.free_text:
+                    free.setdefault(line, []).append(c.pr.ref)
+                continue
         noted = [c for c in members if c.status == NOTED]
         silent = [c for c in members if c.status == UNCLASSIFIED]
         excluded.extend(
