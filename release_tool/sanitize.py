@@ -64,4 +64,6 @@ def for_file(text: str) -> str:
 
 def for_json(text: str) -> str:
     """JSON text with the characters JSON leaves raw (DEL, C1, bidi) as ``\\u`` escapes."""
+    if text.isascii() and "\x7f" not in text:  # nothing to escape: no scan (megabytes of JSON)
+        return text
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

@@ -91,9 +91,77 @@ def _indented(value: Any, newline: str) -> str:
         if not value:
             return "[]"
         inner = newline + "  "
-        return "[" + inner + ("," + inner).join(_indented(v, inner) for v in value) + newline + "]"
+        body = _records(value, inner) if type(value[0]) is dict else None
+        if body is None:
+            body = ("," + inner).join(_indented(v, inner) for v in value)
+        return "[" + inner + body + newline + "]"
     # floats, int subclasses, anything else: as the json module writes it (or refuses it)
     return json.dumps(value, ensure_ascii=False)
+
+
+@functools.lru_cache(maxsize=1)
+def _values_encoder() -> Callable[[Any], str]:
+    """An encoder of a list of flat values, one per line, unindented (``[a\nb\nc]``)."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return json.JSONEncoder(ensure_ascii=False, separators=("\n", ": ")).encode
+    encode = make(None, None, _encode_string, None, ": ", "\n", False, False, True)
+    return lambda value: "".join(encode(value, 0))
+
+
+#: Types whose values the encoder writes the same, indented or not (False); others: True.
+_NESTING = dict.fromkeys(_FLAT, False)
+
+
+def _records(items: Sequence[Any], newline: str) -> str | None:
+    """The items of a list of non-empty dicts with string keys, as indented JSON; else None.
+
+    A list of records (``prs --json``: tens of thousands of dicts of the
+    same keys) is written with one call of the C encoder for all their flat
+    values, one per line (a JSON string never holds a raw line break), each
+    set of keys encoded once; nested values are written by
+    :func:`_indented`. The text is the one the dicts give one by one,
+    joined by ``,`` and ``newline``.
+    """
+    if not all(type(item) is dict and item for item in items):
+        return None
+    inner = newline + "  "
+    heads: dict[tuple, tuple[list[str], list[str]]] = {}
+    before: list[str] = []  # what comes before each value: a key, after a brace or a comma
+    for item in items:
+        keys = tuple(item)
+        head = heads.get(keys)
+        if head is None:
+            if not all(type(k) is str for k in keys):
+                return None
+            first, *rest = (_encode_string(k) + ": " for k in keys)
+            rest = ["," + inner + k for k in rest]
+            head = heads[keys] = (
+                ["{" + inner + first, *rest],
+                [newline + "}," + newline + "{" + inner + first, *rest],
+            )
+        before.extend(head[1] if before else head[0])
+    values = [v for item in items for v in item.values()]
+    nested: dict[int, str] = {}
+    maybe = itertools.compress(
+        itertools.count(), map(_NESTING.get, map(type, values), itertools.repeat(True))
+    )
+    for n in list(maybe):
+        value = values[n]
+        if type(value) in _EMPTY and not value:
+            continue  # [] and {}: the same, indented or not
+        nested[n] = _indented(value, inner)
+        values[n] = None
+    parts = _values_encoder()(values)[1:-1].split("\n")
+    if len(parts) != len(before):  # cannot be (flat values hold no line break): the slow way
+        return None
+    for n, text in nested.items():
+        parts[n] = text
+    text = before + before  # as long as both together: keys and values, interleaved
+    text[0::2] = before
+    text[1::2] = parts
+    text.append(newline + "}")
+    return "".join(text)
 
 
 def _key(key: Any) -> str:

@@ -87,3 +87,22 @@ def test_notes_all_releases_one_environment(demo, monkeypatch):
         run_cli("--repo", str(demo), "notes", "--all-releases", "--format", "json").stdout
     )
     assert [d["version"] for d in data] == [h.strip("[]") for h in headings]
+
+
+def test_the_collector_pause_restores_its_state():
+    import gc
+
+    from release_tool.notes.build import collector_paused
+
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), collector_paused():
+        assert not gc.isenabled()
+        raise RuntimeError
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()  # left as it was
+    finally:
+        gc.enable()

@@ -169,6 +169,19 @@ def test_missing_block(body):
     assert notes.problems[0].line == 1
 
 
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("BEGIN RELEASE<!-- c -->NOTES\n*Core\nFIX: a\nEND RELEASE NOTES", [("Core", "FIX", "a")]),
+        ("BEGINRELEASE<!--\n-->NOTES\n*Core\nFIX: a\nENDRELEASENOTES", []),
+        ("begin_release_notes\r*Core\r\nFIX: a\r\nEND-RELEASE-NOTES", [("Core", "FIX", "a")]),
+    ],
+)
+def test_markers_found_after_comments_and_line_breaks(body, expected):
+    """Bodies without a marker are read at once; comments and CRs must not hide one."""
+    assert triples(parse_body(body)) == expected
+
+
 def test_end_without_begin_is_a_missing_block():
     notes = parse_body("text\n*Core\nFIX: a\nENDRELEASENOTES\n")
     assert codes(notes) == ["missing-block"]

@@ -9,13 +9,16 @@ import pytest
 from release_tool.forge.base import PrInfo
 from release_tool.history.index import PullRequest
 from release_tool.notes import (
+    Entry,
     NotesConfig,
     PullRequestNotes,
     as_pull_request,
     classify_pr,
+    classify_prs,
     parse_title,
     release_notes,
 )
+from release_tool.notes.classify import ClassificationMemo, _copy_entry
 
 BLOCK = "BEGINRELEASENOTES\n*WMS\nFIX: from the body\nENDRELEASENOTES"
 
@@ -114,6 +117,15 @@ def test_title_types_are_configurable():
     c = classify_pr(pr(9, "docs: now noted"), config)
     assert summary(c) == ("noted", "title", [(None, "CHANGE", "now noted", ["#9"], False)])
     assert classify_pr(pr(9, "feat: unknown here"), config).status == "unclassified"
+
+
+def test_parsed_titles_are_kept_per_configuration():
+    default, custom = NotesConfig(), NotesConfig(title_types={"docs": "CHANGE"})
+    assert parse_title("docs: x", default).status == "excluded"
+    assert parse_title("docs: x", custom)[:2] == ("noted", "CHANGE")
+    assert parse_title("docs: x", default).status == "excluded"  # not the other's answer
+    assert parse_title("docs: x", default) is parse_title("docs: x", default)
+    assert "docs: x" in default.parsed_titles and "docs: x" in custom.parsed_titles
 
 
 def test_labels_come_fourth():
@@ -312,3 +324,58 @@ def test_pr_template_left_as_it_was_is_no_note():
     assert notes.entries == [] and [e.refs for e in notes.unclassified] == [["#6"]]
     kept = classify_pr(pr(7, "x", "BEGINRELEASENOTES\n*Subsystem\nFIX: real\nENDRELEASENOTES"))
     assert summary(kept) == ("noted", "body", [(None, "FIX", "real", ["#7"], False)])
+
+
+def test_memo_classifies_each_pr_once_and_hands_out_copies():
+    config = NotesConfig()
+    prs = [
+        pr(1, "fix(WMS)!: a"),
+        pr(2, "Body", body=BLOCK),
+        pr(3, "docs: x"),
+        pr(4, "Plain", labels=["bug"]),
+        pr(5, "[sweep] fix: a", origin=1),
+    ]
+    fragments = {4: [("feature", "from a fragment")]}
+    memo = ClassificationMemo(config)
+    first = classify_prs(prs, config, fragments, memo=memo)
+    again = classify_prs(prs, config, fragments, memo=memo)
+    assert first == again == classify_prs(prs, config, fragments)
+    for a, b in zip(first, again, strict=True):
+        pairs = zip(a.entries, b.entries, strict=True)
+        assert all(x is not y and x.refs is not y.refs for x, y in pairs)
+    first[0].entries[0].refs.append("#99")  # assemble changes entries: the memo keeps its own
+    assert classify_prs(prs[:1], config, memo=memo)[0].entries[0].refs == ["#1"]
+    # a PR that changed (body, title, labels, fragments) is classified anew
+    changed = classify_prs([pr(2, "Body", body=None)], config, memo=memo)[0]
+    assert changed == classify_pr(pr(2, "Body", body=None), config)
+    assert classify_prs(prs[3:4], config, {}, memo=memo)[0].source == "labels"
+    with pytest.raises(ValueError, match="another configuration"):
+        classify_prs(prs, NotesConfig(), memo=memo)
+
+
+@dataclass
+class Label:
+    name: str
+
+
+def test_memo_takes_prs_of_any_form():
+    config = NotesConfig()
+    memo = ClassificationMemo(config)
+    odd = [
+        {"ref": "#7", "title": "fix: from the ref"},  # no number: made from the ref
+        {"number": 8, "title": "Plain", "labels": [Label("bug")]},  # a label object
+        {"number": "9", "title": "feat: a string number"},
+        PullRequestNotes(10, "fix(WMS): an object", labels=["x"]),
+        {"number": 11, "title": 11},
+    ]
+    for _ in range(2):
+        got = classify_prs(odd, config, memo=memo)
+        assert got == classify_prs(odd, config)
+    assert [c.pr.number for c in got] == [7, 8, 9, 10, 11]
+    assert got[1].source == "labels" and got[4].pr.title == "11"
+
+
+def test_memo_copies_every_field_of_an_entry():
+    entry = Entry("FIX", ["#1", "#2"], "text", "Core", True, "body")
+    copy = _copy_entry(entry)
+    assert copy == entry and copy is not entry and copy.refs is not entry.refs

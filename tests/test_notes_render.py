@@ -299,6 +299,41 @@ def test_templates_run_in_the_sandbox(tmp_path, source):
         render(sample(), "evil", template_dir=tmp_path)
 
 
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ releases[0].sections[0].entries[0].text.__globals__ }}",
+        "{{ releases[0].sections[0].__class__.__mro__ }}",
+        "{{ releases[0].sections[0].entries[0].__dict__ }}",
+        "{{ releases[0].date.__self__ }}",
+    ],
+)
+def test_model_fields_hold_no_way_out_of_the_sandbox(tmp_path, source):
+    """The model's fields are read directly only when they hold plain data."""
+    notes = ReleaseNotes("v1", None, [Section("Core", [Entry("FIX", ["#1"], lambda: 0)])])
+    notes.date = "2024-01-01".upper
+    (tmp_path / "evil.j2").write_text(source)
+    with pytest.raises(InputError, match="evil.j2"):
+        render(notes, "evil", template_dir=tmp_path)
+
+
+def test_model_fields_read_as_the_sandbox_reads_them():
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from release_tool.notes.render import make_environment
+
+    fast, sandbox = make_environment(), SandboxedEnvironment(undefined=StrictUndefined)
+    notes = sample()
+    objects = [notes, *notes.sections, *notes.entries, *notes.unclassified]
+    for obj in objects:
+        for name in [*vars(obj), "entries", "number", "as_dict", "__class__", "missing"]:
+            ours, theirs = fast.getattr(obj, name), sandbox.getattr(obj, name)
+            assert type(ours) is type(theirs), (obj, name)
+            if name in vars(obj):
+                assert ours is theirs or ours == theirs
+
+
 def test_template_errors_are_input_errors(tmp_path):
     with pytest.raises(
         InputError, match=r"unknown notes format 'pdf' \(known: dirac, json, markdown, rst\)"

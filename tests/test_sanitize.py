@@ -48,6 +48,11 @@ def test_every_control_character_is_neutralised(char):
     assert json.loads(for_json(dumped)) == text  # the data is unchanged
 
 
+def test_json_of_plain_ascii_escapes_del_too():
+    assert for_json('"a\x7fb"') == '"a\\u007fb"'
+    assert for_json('"plain"') == '"plain"'
+
+
 def test_ordinary_unicode_is_kept():
     for function in (for_terminal, for_file, for_json, one_line):
         assert function(ORDINARY) == ORDINARY

@@ -22,6 +22,13 @@ VALUES = [
     {"number": 1, "origin": {"number": 2, "ref": "#2"}, "excluding": [], "labels": ["a", "b"]},
     {1: "int key", 2.5: "float key", None: "null key"}, {True: "bool key", False: 0},
     {"enum": Level.LOW}, [Level.LOW],
+    # lists of records: one encoder call for their flat values, keys once per set of keys
+    [{"a": 1, "b": "x\ny"}, {"a": 2, "b": None}, {"b": True, "a": 1.5}, {"c": []}],
+    [{"n": i, "origin": {"number": i} if i % 2 else None, "excluding": ["v1"] * (i % 3),
+      "rows": [{"deep": [i, {}]}], "t": "\u202e\x7f\n"} for i in range(7)],
+    [{"a": 1}, {}, {"a": 2}], [{"a": 1}, {1: "int key"}], [{"a": 1}, "not a dict", [2]],
+    [{"a": 1}, {"a": {"b": [{"c": 1}, {"c": {}}]}}], [{"x": float("nan"), "y": Level.LOW}],
+    [{"a": (), "b": ("t",)}], [{"k": "same"}] * 3,
 ]  # fmt: skip
 
 

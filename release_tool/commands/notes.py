@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import sys
 from pathlib import Path
@@ -16,7 +15,7 @@ from ..forge.fill import fill_from_forge
 from ..forge.urls import web_url
 from ..history.discovery import Discovery
 from ..notes import render
-from ..notes.build import build_notes, notes_for, resolved_notes_config, write_section
+from ..notes.build import build_notes, notes_of_releases, write_section
 from ..notes.lint import format_problems, github_annotations, lint_body
 from ..notes.parse_file import parse_notes
 from ..sanitize import for_file, for_terminal
@@ -155,12 +154,8 @@ def _all_releases(settings, branch: str | None, fmt: str, review: bool, source: 
     results = discovery.answer(discovery.for_all_releases([branch] if branch else []))
     if _source_is_github(settings, source):
         fill_from_forge(settings.github_forge(progress), results)
-    root = settings.repo.root
-    # the repository's notes style is decided once, not once per release
-    resolved, _ = resolved_notes_config(settings.config, root)
-    config = dataclasses.replace(settings.config, notes=resolved)
-    releases = [notes_for(r, r.spec.release.tags[0], config, root) for r in results]
-    template_dir = config.notes.templates
+    releases = notes_of_releases(results, settings.config, settings.repo.root)
+    template_dir = settings.config.notes.templates
     return render(
         releases, fmt, template_dir=template_dir, repo_url=repo_url(settings), review=review
     )

@@ -7,6 +7,7 @@ range from it, annotating PRs that already shipped in another line.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -58,7 +59,15 @@ class PrList:
 
     def as_json(self) -> list[dict]:
         """The stable JSON objects of ``prs --json``."""
-        return [self._entry(pr) for pr in self.prs]
+        spec = self.spec
+        shared = {  # the same for every PR of the list (lists are copied per PR)
+            "line": spec.line,
+            "release": spec.release.tags[0] if spec.release else None,
+            "since": spec.since_label,
+            "until": spec.until_label,
+            "excluding": [r.tags[0] for r in spec.excluded],
+        }
+        return [self._entry(pr, shared) for pr in self.prs]
 
     def detail(self, pr: PullRequest) -> PrInfo | None:
         """The forge's metadata of a PR (GitHub refs only), when it was fetched."""
@@ -66,9 +75,9 @@ class PrList:
             return None
         return self.details.get(pr.number)
 
-    def _entry(self, pr: PullRequest) -> dict:
+    def _entry(self, pr: PullRequest, shared: dict) -> dict:
         """One PR as JSON; with forge details, also ``body`` and ``labels``."""
-        info = self.detail(pr)
+        info = self.detail(pr) if self.details is not None else None
         entry = {
             "number": pr.number,
             "ref": pr.ref,
@@ -76,17 +85,17 @@ class PrList:
             "kind": pr.kind,
             "merge_commit": pr.commit,
             "merged_at": iso(pr.merged_at),
-            "line": self.spec.line,
-            "release": self.spec.release.tags[0] if self.spec.release else None,
-            "since": self.spec.since_label,
-            "until": self.spec.until_label,
+            "line": shared["line"],
+            "release": shared["release"],
+            "since": shared["since"],
+            "until": shared["until"],
             "origin": {"number": pr.origin, "ref": f"#{pr.origin}"} if pr.origin else None,
             "first_released_in": self.first_released_in.get(pr.ref),
             "author": info.author if info and info.author else pr.author,
             "head": pr.head,
             "nested_in": pr.parent,
             "reverts": pr.reverts,
-            "excluding": [r.tags[0] for r in self.spec.excluded],
+            "excluding": list(shared["excluding"]),
         }
         if self.details is not None:
             entry["body"] = info.body if info else None
@@ -95,8 +104,9 @@ class PrList:
         return entry
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def iso(timestamp: int) -> str:
-    """A Unix time as ISO 8601 in UTC."""
+    """A Unix time as ISO 8601 in UTC (kept: ``--all-releases`` lists a PR in several releases)."""
     return datetime.fromtimestamp(timestamp, tz=timezone.utc).isoformat().replace("+00:00", "Z")
 
 

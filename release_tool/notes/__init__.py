@@ -19,7 +19,8 @@ Modules, one job each:
   ``organise(entries, *, aliases, order, types) -> list[Section]``,
   ``DIRAC_SYSTEM_ALIASES``, ``DIRAC_KNOWN_SYSTEMS``.
 * :mod:`.classify` - ``classify_pr(pr, config=None, fragments=None) ->
-  Classification``, ``classify_prs(prs, config, fragments)``,
+  Classification``, ``classify_prs(prs, config, fragments, *, memo=None)``
+  (``ClassificationMemo(config)``: each PR classified once over many releases),
   ``assemble(classifications, version, *, date, config) -> ReleaseNotes``
   and the shortcut ``release_notes(prs, version, *, date, config, fragments)``.
   A PR is a ``PullRequestNotes(number, title, body, labels, kind, origin,
@@ -42,6 +43,7 @@ Modules, one job each:
 * :mod:`.build` (I/O at the edge) - ``build_notes(pr_list, version, config,
   root) -> BuiltNotes(notes, coverage, style)`` decides the per-repository
   settings and leaves out PRs released by another line;
+  ``notes_of_releases(pr_lists, config, root)`` the notes of every release;
   ``write_section(path, section, version, released=...)``.
 * :mod:`.lint` - ``lint_body(text, known_types=None, known_systems=None, *,
   config=None) -> list[Problem]``, ``format_problems(problems, source)``,

@@ -24,6 +24,9 @@ _BEGIN = re.compile(rf"^{_DECORATION}BEGIN[\s_-]*RELEASE[\s_-]*NOTES:?{_DECORATI
 _END = re.compile(rf"^{_DECORATION}END[\s_-]*RELEASE[\s_-]*NOTES:?{_DECORATION}$", re.I)
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
+#: What both markers contain: a body without it has no block (the common case, read at once).
+_MARKER_CORE = re.compile(r"RELEASE[\s_-]*NOTES", re.I)
+_NO_BLOCK = "no release notes: add a BEGINRELEASENOTES ... ENDRELEASENOTES block"
 
 
 @dataclass
@@ -69,11 +72,14 @@ def parse_body(
     ``unknown-type``, ``empty-entry`` and, when ``known_systems`` is given
     (default: ``config.known_systems``), ``unknown-system``.
     """
+    text = _blank_comments(normalise_newlines(text)) if text else ""
+    if _MARKER_CORE.search(text) is None:  # no line can be a marker: no block, one problem
+        return BodyNotes(False, problems=[Problem(1, _NO_BLOCK, "missing-block")])
     config = config or NotesConfig()
     if known_systems is None:
         known_systems = config.known_systems
     reader = NotesReader(config, paragraphs=True, bullets=True, known_systems=known_systems)
-    lines = _blank_comments(normalise_newlines(text or "")).split("\n")
+    lines = text.split("\n")
     found = False
     first_begin = 1
     begin_line: int | None = None
@@ -108,11 +114,7 @@ def parse_body(
     if not found and not any(p.code == "missing-block" for p in problems):
         problems.insert(
             0,
-            Problem(
-                1,
-                "no release notes: add a BEGINRELEASENOTES ... ENDRELEASENOTES block",
-                "missing-block",
-            ),
+            Problem(1, _NO_BLOCK, "missing-block"),
         )
     problems.sort(key=lambda p: p.line)
     return BodyNotes(found, reader.sections, reader.free_text, problems)

@@ -26,6 +26,7 @@ reached through a sweep and the PR it copies shown once with both refs.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -95,7 +96,8 @@ class Classification:
 
 def _get(obj: Any, name: str, default: Any = None) -> Any:
     """``obj[name]`` for a mapping, else ``obj.name``; ``default`` when missing or None."""
-    value = obj.get(name) if isinstance(obj, Mapping) else getattr(obj, name, None)
+    mapping = type(obj) is dict or isinstance(obj, Mapping)  # a dict without the ABC check
+    value = obj.get(name) if mapping else getattr(obj, name, None)
     return default if value is None else value
 
 
@@ -105,25 +107,37 @@ def as_pull_request(obj: Any) -> PullRequestNotes:
     Takes ``number`` (or the digits of ``ref``), ``ref``, ``title``,
     ``body``, ``labels`` (strings or objects with a ``name``), ``kind`` and
     ``origin``: the history's ``PullRequest`` and the forge's ``PrInfo``
-    both fit, and so does a plain dict.
+    both fit, and so does a plain dict. A missing value and None are the same.
     """
     if isinstance(obj, PullRequestNotes):
         return obj
-    ref = str(_get(obj, "ref", ""))
-    number = _get(obj, "number")
+    if type(obj) is dict or isinstance(obj, Mapping):
+        get = obj.get
+    else:
+
+        def get(name: str) -> Any:
+            return getattr(obj, name, None)
+
+    ref = get("ref")
+    ref = "" if ref is None else str(ref)
+    number = get("number")
     if number is None:
         found = _NUMBER.search(ref)
         if found is None:
             raise ValueError(f"a pull request needs a number or a ref: {obj!r}")
         number = int(found.group())
-    labels = [str(_get(label, "name", label)) for label in _get(obj, "labels", [])]
-    origin = _get(obj, "origin")
+    labels = [
+        label if type(label) is str else str(_get(label, "name", label))
+        for label in get("labels") or ()
+    ]
+    title = get("title")
+    origin = get("origin")
     return PullRequestNotes(
         number=int(number),
-        title=str(_get(obj, "title", "")),
-        body=_get(obj, "body"),
+        title="" if title is None else str(title),
+        body=get("body"),
         labels=labels,
-        kind=_get(obj, "kind"),
+        kind=get("kind"),
         origin=None if origin is None else int(origin),
         ref=ref,
     )
@@ -131,6 +145,8 @@ def as_pull_request(obj: Any) -> PullRequestNotes:
 
 def strip_title_prefixes(title: str) -> str:
     """``title`` without leading bracketed tags (``[sweep:integration] [8.0] Fix`` -> ``Fix``)."""
+    if "[" not in title:  # no tag to take off
+        return title.strip()
     return _PREFIX.sub("", title).strip()
 
 
@@ -156,6 +172,22 @@ def parse_title(title: str, config: NotesConfig | None = None) -> TitleNotes:
     type as written (lower case).
     """
     config = config or NotesConfig()
+    known = config.parsed_titles
+    found = known.get(title)
+    if found is None:
+        if len(known) >= _TITLES_KEPT:
+            known.clear()
+        found = known[title] = _parse_title(title, config)
+    return found
+
+
+#: At most this many parsed titles are kept per configuration (a PR's title is
+#: read once per release that lists it).
+_TITLES_KEPT = 1 << 16
+
+
+def _parse_title(title: str, config: NotesConfig) -> TitleNotes:
+    """:func:`parse_title`, without the memo."""
     clean = strip_title_prefixes(title)
     match = _CONVENTIONAL.match(clean)
     if match is None:
@@ -164,7 +196,7 @@ def parse_title(title: str, config: NotesConfig | None = None) -> TitleNotes:
     scope = (match.group("scope") or "").strip() or None
     text = match.group("text").strip()
     breaking = match.group("bang") is not None
-    titles = {k.lower(): v for k, v in config.title_types.items()}
+    titles = config.title_lookup
     if word in titles:
         kind = titles[word]
         return TitleNotes(NOTED if kind else EXCLUDED, kind, scope, text, breaking, word)
@@ -178,7 +210,7 @@ def _fragment_entries(
     pr: PullRequestNotes, fragments: Sequence[tuple[str, str]], config: NotesConfig
 ) -> tuple[list[Entry], list[str]]:
     """Entries of a PR's towncrier fragments, and the types that are not release-noted."""
-    mapping = {k.lower(): v for k, v in config.towncrier_types.items()}
+    mapping = config.towncrier_lookup
     entries: list[Entry] = []
     skipped: list[str] = []
     for kind, text in fragments:
@@ -202,10 +234,11 @@ def classify_pr(
     """
     config = config or NotesConfig()
     pr = as_pull_request(pr)
-    excluding = {label.casefold() for label in config.exclude_labels}
-    excluded = [label for label in pr.labels if label.casefold() in excluding]
-    if excluded:
-        return Classification(pr, EXCLUDED, f"label {excluded[0]}")
+    if pr.labels:
+        excluding = config.excluding_labels
+        excluded = [label for label in pr.labels if label.casefold() in excluding]
+        if excluded:
+            return Classification(pr, EXCLUDED, f"label {excluded[0]}")
     title = parse_title(pr.title, config)
     scope = title.system
     breaking = title.breaking or bool(pr.body and _BREAKING_FOOTER.search(pr.body))
@@ -235,7 +268,7 @@ def classify_pr(
     if title.status == NOTED and titles:
         entry = Entry(title.type, [pr.ref], title.text, scope, breaking, source="title")
         return Classification(pr, NOTED, "title", [entry], problems=problems)
-    labels = {k.lower(): v for k, v in config.label_types.items()}
+    labels = config.label_lookup
     for label in pr.labels:
         if label.lower() not in labels:
             continue
@@ -251,12 +284,87 @@ def classify_pr(
     return Classification(pr, UNCLASSIFIED, None, problems=problems)
 
 
+class ClassificationMemo:
+    """The classifications made under one configuration, to classify each PR once.
+
+    The notes of every release list many PRs several times (the releases of
+    other lines, cumulative notes): a PR with the same number, ref, title,
+    body, labels, kind, origin and towncrier fragments as one seen before is
+    not classified again. Each answer is a new :class:`Classification` with
+    new entries (:func:`assemble` changes entries); only the PR itself,
+    which nothing changes, is shared.
+    """
+
+    def __init__(self, config: NotesConfig) -> None:
+        """Remember classifications made under ``config`` (and only under it)."""
+        self.config = config
+        self._known: dict[tuple, Classification] = {}
+
+    def classify(self, pr: Any, fragments: Fragments | None = None) -> Classification:
+        """:func:`classify_pr` of ``pr`` under the memo's configuration."""
+        key = _plain_key(pr) if type(pr) is dict else None  # a record: no PR made to look it up
+        if key is None:
+            pr = as_pull_request(pr)
+            key = _plain_key(pr.__dict__)
+            if key is None:  # cannot be a key (a label object): classified afresh
+                return classify_pr(pr, self.config, fragments)
+        own = fragments.get(key[0]) if fragments else None
+        key = (*key, None if own is None else tuple(own))
+        known = self._known.get(key)
+        if known is None:
+            known = self._known[key] = classify_pr(pr, self.config, fragments)
+        return Classification(
+            known.pr,  # equal keys, equal PRs
+            known.status,
+            known.source,
+            [_copy_entry(entry) for entry in known.entries],
+            list(known.free_text),
+            list(known.problems),
+        )
+
+
+def _plain_key(record: Mapping[str, Any]) -> tuple | None:
+    """A PR's values as a key, if each is of the type :func:`as_pull_request` makes of it.
+
+    Then equal keys mean equal PRs; otherwise (``number`` a string, a label
+    object, ...) None.
+    """
+    get = record.get
+    number, ref, title, body = get("number"), get("ref"), get("title"), get("body")
+    labels, kind, origin = get("labels") or (), get("kind"), get("origin")
+    plain = (
+        type(number) is int
+        and type(ref) is str
+        and type(title) is str
+        and (body is None or type(body) is str)
+        and (kind is None or type(kind) is str)
+        and (origin is None or type(origin) is int)
+        and all(type(label) is str for label in labels)
+    )
+    return (number, ref, title, body, tuple(labels), kind, origin) if plain else None
+
+
+def _copy_entry(entry: Entry) -> Entry:
+    """A new :class:`Entry` equal to ``entry``, with its own list of refs."""
+    return Entry(
+        entry.type, list(entry.refs), entry.text, entry.system, entry.breaking, entry.source
+    )
+
+
 def classify_prs(
-    prs: Iterable[Any], config: NotesConfig | None = None, fragments: Fragments | None = None
+    prs: Iterable[Any],
+    config: NotesConfig | None = None,
+    fragments: Fragments | None = None,
+    *,
+    memo: ClassificationMemo | None = None,
 ) -> list[Classification]:
-    """:func:`classify_pr` for each PR, in order."""
+    """:func:`classify_pr` for each PR, in order; through ``memo`` (of ``config``) if given."""
     config = config or NotesConfig()
-    return [classify_pr(pr, config, fragments) for pr in prs]
+    if memo is None:
+        return [classify_pr(pr, config, fragments) for pr in prs]
+    if memo.config is not config:
+        raise ValueError("the classification memo was made for another configuration")
+    return [memo.classify(pr, fragments) for pr in prs]
 
 
 def _families(classified: Sequence[Classification]) -> dict[int, list[Classification]]:
@@ -278,6 +386,7 @@ def _families(classified: Sequence[Classification]) -> dict[int, list[Classifica
     return families
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _ref_key(ref: str) -> tuple[int, str]:
     """Sort refs by number."""
     found = _NUMBER.search(ref)
@@ -309,12 +418,29 @@ def assemble(
     and unclassified PRs go to ``excluded`` and ``unclassified``.
     """
     config = config or NotesConfig()
-    table = config.system_table()
+    table = config.system_lookup
     kept: list[Entry] = []
     free: dict[str, list[str]] = {}
     unclassified: list[Entry] = []
     excluded: list[Entry] = []
     for members in _families(classified).values():
+        if len(members) == 1:  # most PRs: no sweep of theirs in the release
+            c = members[0]
+            if c.status != NOTED:
+                title = strip_title_prefixes(c.pr.title)
+                if c.status == EXCLUDED:
+                    excluded.append(Entry(None, [c.pr.ref], title, source=c.source))
+                else:
+                    unclassified.append(Entry(None, [c.pr.ref], title, source=UNCLASSIFIED))
+                continue
+            if len(c.entries) == 1:  # nothing to merge it with
+                entry = c.entries[0]
+                refs = entry.refs
+                entry.refs = list(refs) if len(refs) == 1 else sorted(set(refs), key=_ref_key)
+                kept.append(entry)
+                for line in c.free_text:
+                    free.setdefault(line, []).append(c.pr.ref)
+                continue
         noted = [c for c in members if c.status == NOTED]
         silent = [c for c in members if c.status == UNCLASSIFIED]
         excluded.extend(
@@ -346,6 +472,7 @@ def assemble(
             kept.append(entry)
     sections = organise(
         kept,
+        table=table,
         aliases=config.all_system_aliases(),
         order=config.system_order,
         types=config.types,
@@ -371,7 +498,10 @@ def release_notes(
     date: str | None = None,
     config: NotesConfig | None = None,
     fragments: Fragments | None = None,
+    memo: ClassificationMemo | None = None,
 ) -> ReleaseNotes:
-    """Classify ``prs`` and assemble the notes of ``version`` in one call."""
+    """Classify ``prs`` (through ``memo``, see :class:`ClassificationMemo`) and assemble the notes
+    of ``version`` in one call."""
     config = config or NotesConfig()
-    return assemble(classify_prs(prs, config, fragments), version, date=date, config=config)
+    classified = classify_prs(prs, config, fragments, memo=memo)
+    return assemble(classified, version, date=date, config=config)

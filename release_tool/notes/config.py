@@ -124,6 +124,45 @@ class NotesConfig:
         """The case-insensitive system lookup of :func:`~.systems.alias_table` for this project."""
         return alias_table(self.all_system_aliases(), dirac=self.uses_dirac_systems)
 
+    # Lookups built once per configuration: classifying every release of a
+    # history reads them tens of thousands of times (the maps are never
+    # changed after the configuration is made).
+
+    @cached_property
+    def title_lookup(self) -> dict[str, str | None]:
+        """``title_types`` by lower-case title type."""
+        return {k.lower(): v for k, v in self.title_types.items()}
+
+    @cached_property
+    def label_lookup(self) -> dict[str, str | None]:
+        """``label_types`` by lower-case label."""
+        return {k.lower(): v for k, v in self.label_types.items()}
+
+    @cached_property
+    def towncrier_lookup(self) -> dict[str, str | None]:
+        """``towncrier_types`` by lower-case fragment type."""
+        return {k.lower(): v for k, v in self.towncrier_types.items()}
+
+    @cached_property
+    def excluding_labels(self) -> frozenset[str]:
+        """``exclude_labels`` casefolded."""
+        return frozenset(label.casefold() for label in self.exclude_labels)
+
+    @cached_property
+    def system_lookup(self) -> dict[str, str]:
+        """:meth:`system_table`, built once; only read, never changed, by its users."""
+        return self.system_table()
+
+    @cached_property
+    def parsed_titles(self) -> dict:
+        """A memo of :func:`~.classify.parse_title` under this configuration (title -> result)."""
+        return {}
+
+    @cached_property
+    def system_aliases_key(self) -> tuple:
+        """What :meth:`system_table` depends on, as a hashable key."""
+        return (tuple(self.all_system_aliases().items()), self.uses_dirac_systems)
+
 
 def _key(prefix: str, name: str) -> str:
     """The full name of a key for messages."""

@@ -70,7 +70,7 @@ def _system_table(config) -> dict[str, str]:
     A reader is made per PR body: ``notes --all-releases`` reads tens of thousands.
     The table is only read, never changed, so readers share it.
     """
-    key = (tuple(config.all_system_aliases().items()), config.uses_dirac_systems)
+    key = config.system_aliases_key
     table = _TABLES.get(key)
     if table is None:
         if len(_TABLES) > 16:

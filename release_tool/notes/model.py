@@ -8,11 +8,19 @@ file.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 _REF_NUMBER = re.compile(r"\d+")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _ref_number(ref: str) -> int | None:
+    """The number in a ref (``7005`` for ``#7005``), or None; kept, as entries are sorted by it."""
+    match = _REF_NUMBER.search(ref)
+    return int(match.group()) if match else None
 
 
 @dataclass
@@ -39,9 +47,9 @@ class Entry:
     def number(self) -> int | None:
         """The number of the entry's first ref (``7005`` for ``#7005``), or None."""
         for ref in self.refs:
-            match = _REF_NUMBER.search(ref)
-            if match:
-                return int(match.group())
+            number = _ref_number(ref)
+            if number is not None:
+                return number
         return None
 
     def as_dict(self) -> dict[str, Any]:

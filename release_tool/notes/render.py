@@ -3,9 +3,10 @@
 Formats are template names: ``dirac`` (``dirac.j2``, DIRAC's
 ``release.notes`` house format), ``markdown`` (a GitHub release body) and
 ``rst`` (documentation) ship in the ``templates/`` directory of the project
-(inside the wheel: ``release_tool/templates``); ``json`` is produced with
-:func:`json.dumps`, never by a template. A repository overrides a template,
-or adds a format, with a file ``<format>.j2`` in its own template directory.
+(inside the wheel: ``release_tool/templates``); ``json`` is the text of
+:func:`json.dumps` (:func:`~release_tool.table.to_json`), never a template's. A
+repository overrides a template, or adds a format, with a file ``<format>.j2``
+in its own template directory.
 
 Templates run in :class:`jinja2.sandbox.SandboxedEnvironment` with
 ``StrictUndefined``; names ending in ``html``/``htm``/``xml`` (``html.j2``)
@@ -31,16 +32,16 @@ runs of blank lines squeezed to one, one final newline). Global:
 
 from __future__ import annotations
 
+import dataclasses
 import functools
-import json
 import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import InputError
-from ..sanitize import for_json
-from .model import ReleaseNotes
+from ..table import to_json
+from .model import Entry, ReleaseNotes, Section
 
 if TYPE_CHECKING:  # jinja2 is imported when a template is first rendered
     from jinja2.sandbox import SandboxedEnvironment
@@ -56,6 +57,9 @@ _RST_LITERAL = re.compile(r"(?::[\w.+-]+:)?(`+)(?:.+?)(?<!`)\1(?!`)_{0,2}")
 _RST_SPECIAL = re.compile(r"([\\`*|])|_(?=\W|$)")
 _RST_LINE_START = re.compile(r"^(\s*)(\.\.|[+-](?=\s|$)|#\.|\d+[.)](?=\s|$))", re.M)
 _REF = re.compile(r"^([#!])(\d+)$")
+#: A character that the escapes below may change; text without one is returned as it is.
+_MD_ANY = re.compile(r"[\\`*_\[\]<>~|&\n]")
+_RST_ANY = re.compile(r"[\\`*|_\n]")
 
 
 def builtin_template_dir() -> Path:
@@ -107,6 +111,8 @@ def md_escape(value: object, line_start: bool = False) -> str:
     backticks and bare URLs are left as they are.
     """
     text = str(value)
+    if _MD_ANY.search(text) is None and not (line_start and _MD_LINE_START.match(text)):
+        return text  # most titles: nothing to escape
 
     def escape(part: str) -> str:
         """Escape Markdown specials in a part without code spans or URLs."""
@@ -127,6 +133,8 @@ def rst_escape(value: object, line_start: bool = False) -> str:
     ````code````) are left as they are.
     """
     text = str(value)
+    if _RST_ANY.search(text) is None and not (line_start and _RST_LINE_START.match(text)):
+        return text  # most titles: nothing to escape
 
     def escape(part: str) -> str:
         """Escape RST specials in a part without interpreted text or literals."""
@@ -168,16 +176,59 @@ def _autoescape(name: str | None) -> bool:
     return stem.rsplit(".", 1)[-1].lower() in _HTML_SUFFIXES
 
 
+#: The notes model's data fields a template reads, per class (methods and properties are not
+#: listed: they take the sandbox's checks).
+_MODEL_FIELDS: dict[type, frozenset[str]] = {
+    cls: frozenset(f.name for f in dataclasses.fields(cls))
+    for cls in (ReleaseNotes, Section, Entry)
+}
+#: Values a model field hands out without the sandbox's checks: plain data, no callables.
+_PLAIN_VALUES = frozenset({str, list, bool, int, type(None)})
+
+
+@functools.cache
+def _environment_class() -> type[SandboxedEnvironment]:
+    """:class:`SandboxedEnvironment` reading the notes model's data fields directly.
+
+    Rendering every release reads the fields of tens of thousands of
+    entries; the sandbox checks each read (private name? internal attribute
+    of a function or frame? a ``str.format``?). A field of
+    :class:`~.model.ReleaseNotes`, :class:`~.model.Section` or
+    :class:`~.model.Entry` (exactly those classes) holding plain data (a
+    string, list, bool, number or None) passes every one of those checks, so
+    it is returned at once: the answer is the sandbox's, only faster. Any
+    other attribute, object or value goes through the sandbox unchanged, for
+    the built-in templates and a repository's own alike.
+    """
+    from jinja2.sandbox import SandboxedEnvironment
+
+    fields = _MODEL_FIELDS
+    plain = _PLAIN_VALUES
+
+    class NotesEnvironment(SandboxedEnvironment):
+        """The sandbox, with a direct path for the notes model's plain data fields."""
+
+        def getattr(self, obj, attribute):  # type: ignore[override]
+            """``obj.attribute`` as the sandbox answers it."""
+            names = fields.get(type(obj))
+            if names is not None and attribute in names:
+                value = getattr(obj, attribute)
+                if type(value) in plain:
+                    return value
+            return super().getattr(obj, attribute)
+
+    return NotesEnvironment
+
+
 def make_environment(
     template_dir: str | Path | None = None, repo_url: str | None = None
 ) -> SandboxedEnvironment:
     """The sandboxed environment: overrides from ``template_dir`` first, then built-ins."""
     import jinja2
-    from jinja2.sandbox import SandboxedEnvironment
 
     dirs = [str(template_dir)] if template_dir is not None else []
     dirs.append(str(builtin_template_dir()))
-    env = SandboxedEnvironment(
+    env = _environment_class()(
         loader=jinja2.FileSystemLoader(dirs),
         autoescape=_autoescape,
         undefined=jinja2.StrictUndefined,
@@ -234,7 +285,7 @@ def render_json(notes: ReleaseNotes | Sequence[ReleaseNotes], *, review: bool = 
         data: object = notes.as_dict(review=review)
     else:
         data = [release.as_dict(review=review) for release in notes]
-    return for_json(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
+    return to_json(data) + "\n"  # the text of json.dumps(indent=2), faster
 
 
 def render(

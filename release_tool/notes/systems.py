@@ -151,16 +151,19 @@ def organise(
     order: Sequence[str] = ("Core",),
     types: Sequence[str] = ("NEW", "CHANGE", "FIX", "DEPRECATED", "REMOVED", "SECURITY"),
     dirac: bool = True,
+    table: Mapping[str, str] | None = None,
 ) -> list[Section]:
     """Group entries into one section per normalised system, sorted.
 
     Each entry's ``system`` is replaced by its canonical name (``dirac``:
     DIRAC's table applies, see :func:`alias_table`); names in no table that
     differ only in case become one, see :func:`common_spellings`. Sections
-    follow :func:`system_sort_key` and entries :func:`entry_sort_key`.
+    follow :func:`system_sort_key` and entries :func:`entry_sort_key`. ``table`` is
+    ``alias_table(aliases, dirac=dirac)`` when the caller has it already.
     """
     entries = list(entries)
-    table = alias_table(aliases, dirac=dirac)
+    if table is None:
+        table = alias_table(aliases, dirac=dirac)
     order = [normalise_system(name, table) or name for name in order]
     for entry in entries:
         entry.system = normalise_system(entry.system, table)
