@@ -379,3 +379,19 @@ def test_memo_copies_every_field_of_an_entry():
     entry = Entry("FIX", ["#1", "#2"], "text", "Core", True, "body")
     copy = _copy_entry(entry)
     assert copy == entry and copy is not entry and copy.refs is not entry.refs
+
+
+def test_memo_with_uses_forgets_a_pr_after_its_last_use():
+    """Told how often each PR comes, the memo keeps only what is still to be reused."""
+    config = NotesConfig()
+    prs = [pr(1, "fix(WMS): a"), pr(2, "Body", body=BLOCK), pr(3, "docs: x")]
+    memo = ClassificationMemo(config, {"#1": 2, "#2": 1, "#3": 3})
+    expected = classify_prs(prs, config)
+    assert classify_prs(prs, config, memo=memo) == expected
+    assert sorted(key[1] for key in memo._known) == ["#1", "#3"]  # #2 asked for once: not kept
+    assert classify_prs(prs[:1], config, memo=memo) == expected[:1]
+    assert sorted(key[1] for key in memo._known) == ["#3"]  # #1's last use
+    assert classify_prs(prs, config, memo=memo) == expected  # past the count: still right
+    assert sorted(key[1] for key in memo._known) == ["#3"]  # one use of #3 left
+    assert classify_prs(prs[2:], config, memo=memo) == expected[2:]
+    assert not memo._known

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -180,14 +181,16 @@ def notes_of_releases(results: Sequence[PrList], config: Config, root: Path) -> 
     """
     resolved, _ = resolved_notes_config(config, root)
     config = dataclasses.replace(config, notes=resolved)
-    memo = ClassificationMemo(resolved)
+    uses = Counter(pr.ref for r in results for pr in r.prs)
+    memo = ClassificationMemo(resolved, uses)
     fragments = towncrier_fragments(root) if uses_towncrier(root) else {}
-    with collector_paused():
-        built = [
-            build_notes(r, r.spec.release.tags[0], config, root, memo=memo, fragments=fragments)
+    with collector_paused():  # only the notes are kept, not each release's coverage
+        return [
+            build_notes(
+                r, r.spec.release.tags[0], config, root, memo=memo, fragments=fragments
+            ).notes
             for r in results
         ]
-    return [b.notes for b in built]
 
 
 @contextmanager

@@ -295,10 +295,17 @@ class ClassificationMemo:
     which nothing changes, is shared.
     """
 
-    def __init__(self, config: NotesConfig) -> None:
-        """Remember classifications made under ``config`` (and only under it)."""
+    def __init__(self, config: NotesConfig, uses: Mapping[str, int] | None = None) -> None:
+        """Remember classifications made under ``config`` (and only under it).
+
+        ``uses``: how many times each PR ref will be asked for, when known; a
+        PR's classification is then forgotten after its last use (and a PR
+        asked for once is never kept), so the memo holds only what is still
+        to be reused, not every PR of a long history.
+        """
         self.config = config
         self._known: dict[tuple, Classification] = {}
+        self._left = dict(uses) if uses is not None else None
 
     def classify(self, pr: Any, fragments: Fragments | None = None) -> Classification:
         """:func:`classify_pr` of ``pr`` under the memo's configuration."""
@@ -312,7 +319,13 @@ class ClassificationMemo:
         key = (*key, None if own is None else tuple(own))
         known = self._known.get(key)
         if known is None:
-            known = self._known[key] = classify_pr(pr, self.config, fragments)
+            known = classify_pr(pr, self.config, fragments)
+            self._known[key] = known
+        if self._left is not None:
+            left = self._left.get(key[1], 0) - 1
+            self._left[key[1]] = left
+            if left <= 0:  # its last use: not kept
+                del self._known[key]
         return Classification(
             known.pr,  # equal keys, equal PRs
             known.status,
