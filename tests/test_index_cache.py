@@ -311,3 +311,22 @@ def test_lines_and_version_next_answer_from_a_matching_stored_index(tmp_path, mo
         assert outputs() == expected
     git(repo, "tag", "v99.0.0a1", branch)  # the stored index no longer matches: walked again
     assert outputs() == outputs("--no-cache")
+
+
+def test_a_stored_index_reads_its_graph_back_from_the_file(tmp_path):
+    """After building and storing, the graph and marks leave memory and come back equal."""
+    from release_tool.history.index import HistoryIndex
+
+    built, records = _stored_pair(tmp_path / "reference")
+    points = [_sha(2), _sha(4)]
+    index = indexcache.cached_index(
+        tmp_path, [_sha(4)], points, lambda: HistoryIndex(iter(records), points)
+    )
+    assert not {"shas", "parents", "marks", "times"} & set(index.__dict__)
+    indexcache.store(tmp_path, b"o" * 32, built, [_sha(4)])  # replaced meanwhile: no matter
+    assert (index.shas, index.parents, index.owner) == (built.shas, built.parents, built.owner)
+    assert (index.marks, index.times, index.prs) == (built.marks, built.times, built.prs)
+    assert _answers(index) == _answers(built)
+    # without a cache directory nothing is stored: the marks are simply dropped
+    bare = indexcache.cached_index(None, [], points, lambda: HistoryIndex(iter(records), points))
+    assert "marks" not in bare.__dict__ and bare.shas == built.shas

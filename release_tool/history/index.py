@@ -174,6 +174,15 @@ class HistoryIndex:
         for name in names:
             deferred[name] = load
 
+    def forget_marks(self) -> None:
+        """Drop what is kept only to store or extend this index: the messages' marks.
+
+        Queries never read them; a stored index reads its own from the file.
+        """
+        for name in ("marks", "cherries", "times", "authors"):
+            self.__dict__.pop(name, None)
+            self.__dict__.get("_deferred", {}).pop(name, None)
+
     def __getattr__(self, name: str):
         """A deferred attribute, loaded with the rest of its section on first use."""
         deferred = self.__dict__.get("_deferred", {})

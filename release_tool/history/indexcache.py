@@ -96,9 +96,35 @@ def load_any(directory: Path) -> tuple[bytes, list[str], HistoryIndex] | None:
 
 def _read(fd: int, path: Path) -> tuple[bytes, list[str], HistoryIndex] | None:
     """The key, tips and index (graph and marks deferred) of the index file open as ``fd``."""
+    sections = _sections(fd)
+    if sections is None:
+        log.debug("history index cache: %s is not ours; rebuilding", path)
+        return None
+    key, (query_at, query_size), graph, marks = sections
+    version, tips, state = _unpickle(fd, query_at, query_size)
+    if version != __version__:
+        return None
+    if not isinstance(tips, list) or not all(isinstance(t, str) for t in tips):
+        return None
+    if not isinstance(state, dict) or set(state) != set(QUERY):
+        raise ValueError("not an index")
+    for at, size, crc in (graph, marks):
+        if _crc(fd, at, size) != crc:
+            raise ValueError("a section is damaged")
+    index = HistoryIndex.__new__(HistoryIndex)
+    state["entries"] = StoredEntries(_shared(state["entries"], ("kind", "author")))
+    index.__dict__.update(state)
+    _defer_sections(index, fd, graph, marks)
+    return key, tips, index
+
+
+Section = tuple[int, int, int]  # offset, size, CRC-32
+
+
+def _sections(fd: int) -> tuple[bytes, tuple[int, int], Section, Section] | None:
+    """The key and the sections' places in the index file ``fd``; None if it is not one."""
     head = os.pread(fd, len(MAGIC) + KEY_SIZE + HEADER.size, 0)
     if len(head) < len(MAGIC) + KEY_SIZE + HEADER.size or not head.startswith(MAGIC):
-        log.debug("history index cache: %s is not ours; rebuilding", path)
         return None
     key = head[len(MAGIC) : len(MAGIC) + KEY_SIZE]
     query_size, graph_size, marks_size, graph_crc, marks_crc = HEADER.unpack(
@@ -108,20 +134,16 @@ def _read(fd: int, path: Path) -> tuple[bytes, list[str], HistoryIndex] | None:
     graph_at, marks_at = start + query_size, start + query_size + graph_size
     if os.fstat(fd).st_size != marks_at + marks_size:
         raise ValueError("truncated, or data after the index")
-    version, tips, state = _unpickle(fd, start, query_size)
-    if version != __version__:
-        return None
-    if not isinstance(tips, list) or not all(isinstance(t, str) for t in tips):
-        return None
-    if not isinstance(state, dict) or set(state) != set(QUERY):
-        raise ValueError("not an index")
-    for at, size, crc in ((graph_at, graph_size, graph_crc), (marks_at, marks_size, marks_crc)):
-        if _crc(fd, at, size) != crc:
-            raise ValueError("a section is damaged")
-    index = HistoryIndex.__new__(HistoryIndex)
-    state["entries"] = StoredEntries(_shared(state["entries"], ("kind", "author")))
-    index.__dict__.update(state)
-    # The file stays open until both sections are read, or the index is gone.
+    return key, (start, query_size), (graph_at, graph_size, graph_crc), (
+        marks_at, marks_size, marks_crc)  # fmt: skip
+
+
+def _defer_sections(index: HistoryIndex, fd: int, graph: Section, marks: Section) -> None:
+    """Read ``index``'s graph and marks from the file ``fd`` on first use (then close it).
+
+    The file stays open until both sections are read, or the index is gone:
+    a writer replacing the file meanwhile does not change what is read.
+    """
     opened = {"graph", "marks"}
     close = weakref.finalize(index, os.close, fd)
 
@@ -133,9 +155,26 @@ def _read(fd: int, path: Path) -> tuple[bytes, list[str], HistoryIndex] | None:
             if not opened:
                 close()
 
-    index.defer(GRAPH, lambda: _graph(section("graph", graph_at, graph_size), index.entries))
-    index.defer(MARKS, lambda: _marks(section("marks", marks_at, marks_size)))
-    return key, tips, index
+    index.defer(GRAPH, lambda: _graph(section("graph", *graph[:2]), index.entries))
+    index.defer(MARKS, lambda: _marks(section("marks", *marks[:2])))
+
+
+def _reread(index: HistoryIndex, fd: int) -> None:
+    """Drop a just-stored ``index``'s graph and marks: they are read from ``fd`` when needed.
+
+    A cold run then carries no more than a warm one into its next steps.
+    """
+    try:
+        sections = _sections(fd)
+    except (OSError, ValueError):
+        sections = None
+    if sections is None:
+        os.close(fd)
+        index.forget_marks()
+        return
+    for name in (*GRAPH, *MARKS):
+        index.__dict__.pop(name, None)
+    _defer_sections(index, fd, sections[2], sections[3])
 
 
 def _shared(columns: list[list], names: Iterable[str]) -> list[list]:
@@ -264,8 +303,14 @@ def _unpickle(fd: int, offset: int, size: int):
     return value
 
 
-def store(directory: Path, key: bytes, index: HistoryIndex, tips: Iterable[str] = ()) -> None:
-    """Write ``index`` for ``key`` atomically; a failure only costs the next run a rebuild."""
+def store(
+    directory: Path, key: bytes, index: HistoryIndex, tips: Iterable[str] = (), *, reopen=False
+) -> int | None:
+    """Write ``index`` for ``key`` atomically; a failure only costs the next run a rebuild.
+
+    With ``reopen``, the written file open for reading (a file descriptor,
+    which a later replacement of the file does not change), or None.
+    """
     directory = Path(directory)
     try:
         directory.mkdir(parents=True, exist_ok=True)
@@ -280,12 +325,20 @@ def store(directory: Path, key: bytes, index: HistoryIndex, tips: Iterable[str] 
                 marks_size, marks_crc = _pickle(handle, _pack_marks(index))
                 handle.seek(len(MAGIC) + KEY_SIZE)
                 handle.write(HEADER.pack(query_size, graph_size, marks_size, graph_crc, marks_crc))
-            os.replace(tmp, directory / FILE)
+            reader = os.open(tmp, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)) if reopen else None
+            try:
+                os.replace(tmp, directory / FILE)
+            except BaseException:
+                if reader is not None:
+                    os.close(reader)
+                raise
+            return reader
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
     except OSError as exc:
         log.debug("history index cache: not written (%s)", exc)
+    return None
 
 
 def _pickle(handle, value) -> tuple[int, int]:
@@ -309,7 +362,6 @@ class _Inflating(io.RawIOBase):
         self.chunks = chunks
         self.inflate = zlib.decompressobj()
         self.pending = b""
-        self.rest = False  # compressed input left over after the stream's end
 
     def readable(self) -> bool:
         """A reader."""
@@ -393,7 +445,9 @@ def cached_index(
     be (see the module's docstring).
     """
     if directory is None:
-        return build()
+        index = build()
+        index.forget_marks()  # never stored: a smaller process
+        return index
     key = cache_key(tips, points)
     stored = load_any(directory)
     if stored is not None and stored[0] == key:
@@ -403,7 +457,11 @@ def cached_index(
         index = _extend(stored[1], stored[2], tips, points, read_new, all_reachable)
     if index is None:
         index = build()
-    store(directory, key, index, tips)
+    written = store(directory, key, index, tips, reopen=True)
+    if written is None:
+        index.forget_marks()  # not stored: kept for nothing
+    else:
+        _reread(index, written)
     return index
 
 
