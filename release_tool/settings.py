@@ -81,6 +81,10 @@ class Settings:
             inventory.index_cache = self.index_cache_dir()
         return inventory
 
+    def template_cache_dir(self) -> Path | None:
+        """Where compiled notes templates are kept between runs (None with ``--no-cache``)."""
+        return None if self.no_cache else self.index_cache_dir() / "templates"
+
     def index_cache_dir(self) -> Path:
         """Where the persistent history index lives: ``--cache-dir``, else .git/release-tool."""
         return self.cache_dir or (self.repo.git_dir / "release-tool")

@@ -139,10 +139,14 @@ def test_cache_clear_and_no_cache(tmp_path):
     assert not index_file(repo).exists()
     assert run_cli("--repo", str(repo), "prs", "--all").exit_code == 0
     assert index_file(repo).exists()
+    tag = git(repo, "describe", "--tags", "--abbrev=0", "--match", "v*")
+    assert run_cli("--repo", str(repo), "notes", "--until", tag).exit_code == 0
+    compiled = index_file(repo).parent / "templates"
+    assert any(compiled.iterdir())  # the compiled notes template is kept
     result = run_cli("--repo", str(repo), "--github-repo", "o/n", "cache", "clear")
     assert result.exit_code == 0, result.stderr
     assert "removed the history index" in result.stdout
-    assert not index_file(repo).exists()
+    assert not index_file(repo).exists() and not compiled.exists()
 
 
 def test_concurrent_writers_leave_a_whole_file(tmp_path):

@@ -353,3 +353,25 @@ def test_builtin_templates_are_found():
     directory = builtin_template_dir()
     assert {p.name for p in directory.glob("*.j2")} >= {"dirac.j2", "markdown.j2", "rst.j2"}
     assert available_formats() == ["dirac", "json", "markdown", "rst"]
+
+
+def test_compiled_templates_are_kept_and_follow_their_source(tmp_path):
+    """A kept compiled template gives the same text; an edited template is compiled again."""
+    from release_tool.notes.render import cached_environment
+
+    compiled, mine = tmp_path / "compiled", tmp_path / "templates"
+    mine.mkdir()
+    expected = render(sample(), "dirac")
+    assert render(sample(), "dirac", compiled_dir=compiled) == expected
+    assert [p.suffix for p in compiled.iterdir()] == [".jinja"]
+    cached_environment.cache_clear()  # another run: the kept compiled template is read
+    assert render(sample(), "dirac", compiled_dir=compiled) == expected
+    (mine / "dirac.j2").write_text("first {{ releases[0].version }}\n")
+    assert render(sample(), "dirac", template_dir=mine, compiled_dir=compiled) == "first v8.0.20\n"
+    (mine / "dirac.j2").write_text("second {{ releases[0].version }}\n")
+    cached_environment.cache_clear()
+    assert render(sample(), "dirac", template_dir=mine, compiled_dir=compiled) == "second v8.0.20\n"
+    # a directory that cannot be made: templates are compiled each time, nothing fails
+    blocked = tmp_path / "file"
+    blocked.write_text("")
+    assert render(sample(), "dirac", compiled_dir=blocked / "sub") == expected

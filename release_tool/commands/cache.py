@@ -40,12 +40,18 @@ def info(settings) -> None:
 @cache_group.command("clear")
 @pass_settings
 def clear(settings) -> None:
-    """Forget every cached PR of this repository, and its stored history index."""
+    """Forget every cached PR of this repository, its stored history index and templates."""
+    import shutil
+
     from ..history.indexcache import clear as clear_index
 
     directory = settings.index_cache_dir()
     if clear_index(directory):
         click.echo(f"removed the history index from {directory}")
+    compiled = directory / "templates"
+    if compiled.is_dir() and not compiled.is_symlink():
+        shutil.rmtree(compiled)
+        click.echo(f"removed the compiled templates from {compiled}")
     path = _cache_path(settings)
     if not path.exists():
         click.echo(f"no cache at {path}")

@@ -131,14 +131,17 @@ def notes_group(ctx, branch, until, since, version, fmt, output, write_file, rev
     notes = built.notes
     template_dir = settings.config.notes.templates
     if write_file is not None:
-        section = render(notes, "dirac", template_dir=template_dir)
+        section = render(
+            notes, "dirac", template_dir=template_dir, compiled_dir=settings.template_cache_dir()
+        )
         released = not force and (
             spec.release is not None or settings.repo.local_tag(heading) is not None
         )
         changed = write_section(write_file, section, heading, released=released)
         click.echo(f"{'updated' if changed else 'unchanged'}: [{heading}] in {write_file}")
         return
-    text = render(notes, fmt, template_dir=template_dir, repo_url=repo_url(settings), review=review)
+    text = render(notes, fmt, template_dir=template_dir, repo_url=repo_url(settings),
+                  review=review, compiled_dir=settings.template_cache_dir())  # fmt: skip
     if output is not None:
         replace_file(output, for_file(text).encode("utf-8"))
     else:
@@ -156,9 +159,8 @@ def _all_releases(settings, branch: str | None, fmt: str, review: bool, source: 
         fill_from_forge(settings.github_forge(progress), results)
     releases = notes_of_releases(results, settings.config, settings.repo.root)
     template_dir = settings.config.notes.templates
-    return render(
-        releases, fmt, template_dir=template_dir, repo_url=repo_url(settings), review=review
-    )
+    return render(releases, fmt, template_dir=template_dir, repo_url=repo_url(settings),
+                  review=review, compiled_dir=settings.template_cache_dir())  # fmt: skip
 
 
 def _heading(settings, version, spec, branch) -> str:

@@ -221,15 +221,23 @@ def _environment_class() -> type[SandboxedEnvironment]:
 
 
 def make_environment(
-    template_dir: str | Path | None = None, repo_url: str | None = None
+    template_dir: str | Path | None = None,
+    repo_url: str | None = None,
+    compiled_dir: str | Path | None = None,
 ) -> SandboxedEnvironment:
-    """The sandboxed environment: overrides from ``template_dir`` first, then built-ins."""
+    """The sandboxed environment: overrides from ``template_dir`` first, then built-ins.
+
+    ``compiled_dir``: where compiled templates are kept between runs (jinja2's
+    bytecode cache: an entry is used only for the template source it was
+    compiled from), so a run does not compile its template again.
+    """
     import jinja2
 
     dirs = [str(template_dir)] if template_dir is not None else []
     dirs.append(str(builtin_template_dir()))
     env = _environment_class()(
         loader=jinja2.FileSystemLoader(dirs),
+        bytecode_cache=_bytecode_cache(compiled_dir),
         autoescape=_autoescape,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -260,14 +268,29 @@ def make_environment(
     return env
 
 
+def _bytecode_cache(directory: str | Path | None):
+    """jinja2's bytecode cache in ``directory`` (made if missing); None if none or unusable."""
+    if directory is None:
+        return None
+    import jinja2
+
+    try:
+        Path(directory).mkdir(parents=True, exist_ok=True)
+    except OSError:  # a read-only repository: templates are compiled each time
+        return None
+    return jinja2.FileSystemBytecodeCache(str(directory), "%s.jinja")
+
+
 @functools.lru_cache(maxsize=16)
-def cached_environment(template_dir: str | None, repo_url: str | None) -> SandboxedEnvironment:
+def cached_environment(
+    template_dir: str | None, repo_url: str | None, compiled_dir: str | None = None
+) -> SandboxedEnvironment:
     """One environment per template directory and repository URL, for the whole process.
 
     Rendering many releases (``notes --all-releases``) compiles each
     template once; jinja2 still reloads a template whose file changed.
     """
-    return make_environment(template_dir, repo_url)
+    return make_environment(template_dir, repo_url, compiled_dir)
 
 
 def available_formats(template_dir: str | Path | None = None) -> list[str]:
@@ -295,10 +318,12 @@ def render(
     template_dir: str | Path | None = None,
     repo_url: str | None = None,
     review: bool = False,
+    compiled_dir: str | Path | None = None,
 ) -> str:
     """Render one release or several (newest first, as in a notes file) in ``fmt``.
 
-    ``template_dir`` holds the repository's overrides (``<fmt>.j2``).
+    ``template_dir`` holds the repository's overrides (``<fmt>.j2``);
+    ``compiled_dir``, when given, keeps compiled templates between runs.
     ``repo_url`` (``https://github.com/OWNER/REPO``) turns refs into links in
     the formats that have links. Unknown formats and broken templates are
     :class:`~release_tool.errors.InputError`.
@@ -310,7 +335,11 @@ def render(
     import jinja2
 
     releases = [notes] if isinstance(notes, ReleaseNotes) else list(notes)
-    env = cached_environment(str(template_dir) if template_dir is not None else None, repo_url)
+    env = cached_environment(
+        str(template_dir) if template_dir is not None else None,
+        repo_url,
+        str(compiled_dir) if compiled_dir is not None else None,
+    )
     name = f"{fmt}.j2"
     try:
         template = env.get_template(name)
