@@ -92,7 +92,7 @@ def test_notes_all_releases_one_environment(demo, monkeypatch):
 def test_the_collector_pause_restores_its_state():
     import gc
 
-    from release_tool.notes.build import collector_paused
+    from release_tool.collector import collector_paused
 
     assert gc.isenabled()
     with pytest.raises(RuntimeError), collector_paused():

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from ..collector import collector_paused
 from ..core.lines import INTEGRATION, ReleaseLine, line_for, releases_on_line
 from ..core.tags import Release
 from ..errors import InputError
@@ -144,7 +145,8 @@ class Discovery:
             extend = (
                 {} if shallow else {"read_new": read_new, "all_reachable": self.repo.all_reachable}
             )
-            self._index = cached_index(self.inventory.index_cache, tips, every, build, **extend)
+            with collector_paused():  # a million small objects, no cycles
+                self._index = cached_index(self.inventory.index_cache, tips, every, build, **extend)
             self.inventory.use_index(self._index)
         return self._index
 

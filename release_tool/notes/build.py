@@ -10,13 +10,12 @@ also says how much of the range the notes cover (:mod:`.coverage`).
 from __future__ import annotations
 
 import dataclasses
-import gc
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..collector import collector_paused
 from ..core.config import Config
 from ..core.versions import parse
 from ..errors import PolicyError, VersionError
@@ -191,22 +190,6 @@ def notes_of_releases(results: Sequence[PrList], config: Config, root: Path) -> 
             ).notes
             for r in results
         ]
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for a block (as it was, afterwards).
-
-    For blocks making many objects without reference cycles: reference
-    counting frees them; only the collector's passes are saved.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def write_section(path: Path, section: str, version: str, *, released: bool = False) -> bool:
