@@ -159,6 +159,18 @@ def _defer_sections(index: HistoryIndex, fd: int, graph: Section, marks: Section
     index.defer(MARKS, lambda: _marks(section("marks", *marks[:2])))
 
 
+def _compact_graph(index: HistoryIndex) -> None:
+    """Keep ``index``'s commit graph in its stored form (a string and arrays) until used.
+
+    For an index that is not stored: most commands never read the graph,
+    and its stored form takes a fifth of the memory of lists and dicts.
+    """
+    packed = _pack_graph(index)
+    for name in GRAPH:
+        index.__dict__.pop(name, None)
+    index.defer(GRAPH, lambda: _graph(packed, index.entries))
+
+
 def _reread(index: HistoryIndex, fd: int) -> None:
     """Drop a just-stored ``index``'s graph and marks: they are read from ``fd`` when needed.
 
@@ -447,6 +459,7 @@ def cached_index(
     if directory is None:
         index = build()
         index.forget_marks()  # never stored: a smaller process
+        _compact_graph(index)
         return index
     key = cache_key(tips, points)
     stored = load_any(directory)
