@@ -337,3 +337,21 @@ def test_a_stored_index_reads_its_graph_back_from_the_file(tmp_path):
     assert _answers(bare) == _answers(built)
     assert (bare.shas, bare.parents, bare.owner) == (built.shas, built.parents, built.owner)
     assert bare.prs == built.prs and bare.index == built.index
+
+
+def test_a_loaded_index_is_freed_without_the_cyclic_collector(tmp_path):
+    """Dropped unused, a loaded index goes at once (no reference cycle), closing its file."""
+    import gc
+    import weakref
+
+    _stored_pair(tmp_path)
+    loaded = indexcache.load(tmp_path, b"k" * 32)
+    gone = weakref.ref(loaded)
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        del loaded
+        assert gone() is None
+    finally:
+        if enabled:
+            gc.enable()

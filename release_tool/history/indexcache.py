@@ -155,7 +155,8 @@ def _defer_sections(index: HistoryIndex, fd: int, graph: Section, marks: Section
             if not opened:
                 close()
 
-    index.defer(GRAPH, lambda: _graph(section("graph", *graph[:2]), index.entries))
+    entries = index.entries  # not the index itself: no cycle keeps an unused index alive
+    index.defer(GRAPH, lambda: _graph(section("graph", *graph[:2]), entries))
     index.defer(MARKS, lambda: _marks(section("marks", *marks[:2])))
 
 
@@ -168,7 +169,8 @@ def _compact_graph(index: HistoryIndex) -> None:
     packed = _pack_graph(index)
     for name in GRAPH:
         index.__dict__.pop(name, None)
-    index.defer(GRAPH, lambda: _graph(packed, index.entries))
+    entries = index.entries  # not the index itself: no cycle keeps an unused index alive
+    index.defer(GRAPH, lambda: _graph(packed, entries))
 
 
 def _reread(index: HistoryIndex, fd: int) -> None:
