@@ -355,3 +355,21 @@ def test_a_loaded_index_is_freed_without_the_cyclic_collector(tmp_path):
     finally:
         if enabled:
             gc.enable()
+
+
+def test_an_extension_consumes_the_stored_index_and_answers_the_same(tmp_path):
+    """With consume, the old index is released as it is read; the answer is a full read's."""
+    from release_tool.history.index import HistoryIndex
+
+    built, records = _stored_pair(tmp_path)
+    new = [
+        (_sha(6), [_sha(4), _sha(5)], 6, "a", "Merge pull request #8 from u/y\n\nEight"),
+        (_sha(5), [_sha(4)], 5, "a", "eight"),
+    ]
+    points = [_sha(2), _sha(4), _sha(6)]
+    old = indexcache.load(tmp_path, b"k" * 32)
+    extended = HistoryIndex.extended(old, iter(new), points, consume=True)
+    assert extended is not None
+    assert _answers(extended) == _answers(HistoryIndex(iter(new + records), points))
+    left = {k for k in old.__dict__ if not k.startswith("_")}
+    assert left <= {"missing_parents"}, left  # nothing of the old index is kept

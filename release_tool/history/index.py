@@ -22,6 +22,9 @@ from functools import cached_property
 from .prmessages import MERGE, NESTED, SQUASH, SWEEP, PrMark, cherry_picked_from, classify
 
 MAINLINE = -1
+#: What an index answers queries from (computed by its last pass).
+QUERY_STATE = ("points", "point_bit", "pr_bits", "point_bits", "entries", "first_parents",
+               "point_number", "entry_commits", "pr_at")  # fmt: skip
 _KIND_RANK = {MERGE: 0, SQUASH: 1, SWEEP: 2, NESTED: 3}
 
 #: One commit as the git adapter reads it: sha, parent shas, commit time, author, message.
@@ -174,14 +177,19 @@ class HistoryIndex:
         for name in names:
             deferred[name] = load
 
+    def _release(self, *names: str) -> None:
+        """Drop the attributes ``names`` (loaded or deferred) of an index being consumed."""
+        deferred = self.__dict__.get("_deferred", {})
+        for name in names:
+            self.__dict__.pop(name, None)
+            deferred.pop(name, None)
+
     def forget_marks(self) -> None:
         """Drop what is kept only to store or extend this index: the messages' marks.
 
         Queries never read them; a stored index reads its own from the file.
         """
-        for name in ("marks", "cherries", "times", "authors"):
-            self.__dict__.pop(name, None)
-            self.__dict__.get("_deferred", {}).pop(name, None)
+        self._release("marks", "cherries", "times", "authors")
 
     def __getattr__(self, name: str):
         """A deferred attribute, loaded with the rest of its section on first use."""
@@ -228,7 +236,12 @@ class HistoryIndex:
 
     @classmethod
     def extended(
-        cls, old: HistoryIndex, records: Iterable[Record], points: Iterable[str]
+        cls,
+        old: HistoryIndex,
+        records: Iterable[Record],
+        points: Iterable[str],
+        *,
+        consume: bool = False,
     ) -> HistoryIndex | None:
         """``old`` with the commits of ``records`` on top, for ``points``; None if not exact.
 
@@ -241,9 +254,15 @@ class HistoryIndex:
         shallow history, clock skew among the new commits, or new commits
         that would change which PR brought an old commit in (that answer
         depends on the order of the walk, which only a full read decides).
+
+        With ``consume``, ``old`` is released as it is used (unusable
+        afterwards, whatever the answer): the two indexes of a long history
+        are never whole in memory at once.
         """
         if old.missing_parents:
             return None
+        release = old._release if consume else lambda *names: None
+        release(*QUERY_STATE)  # every answer of ``old`` is computed again
         new_shas: list[str] = []
         new_parents: list[list[str]] = []
         marks: dict[int, PrMark] = {}
@@ -279,20 +298,23 @@ class HistoryIndex:
         if any(old.owner[j] != MAINLINE for j in touched):
             return None  # a new branch forked inside an old PR's branch
         parents.extend([p + k for p in ps] for ps in old.parents)
+        release("parents", "prs")
         self = cls.__new__(cls)
         self.missing_parents = False
         self.shas = new_shas + old.shas
+        release("index")
         index.update((sha, i + k) for i, sha in enumerate(old.shas))
+        release("shas", "_sorted_shas")
         self.index, self.parents = index, parents
-        for mine, theirs in (
-            (marks, old.marks), (cherries, old.cherries), (times, old.times),
-            (authors, old.authors),
-        ):  # fmt: skip
-            mine.update((i + k, value) for i, value in theirs.items())
+        for name, mine in (("marks", marks), ("cherries", cherries), ("times", times),
+                           ("authors", authors)):  # fmt: skip
+            mine.update((i + k, value) for i, value in getattr(old, name).items())
+            release(name)
         owner = self._owners(marks)
         for j, before in enumerate(old.owner):
             if owner[j + k] != (before if before == MAINLINE else before + k):
                 return None  # an old tip now inside a new PR's branch
+        release("owner")
         self.owner = owner
         self._complete(marks, cherries, times, authors, points)
         return self

@@ -51,7 +51,7 @@ HEADER = struct.Struct("<QQQII")
 QUERY = ("missing_parents", "points", "point_bit", "pr_bits", "point_bits", "entries",
          "first_parents", "point_number", "entry_commits")  # fmt: skip
 #: The commit graph (summaries, sweeps, the emulator's loader, extensions): read on first use.
-GRAPH = ("shas", "parents", "owner", "index", "prs", "_sorted_shas")
+GRAPH = ("shas", "parents", "owner", "index", "_sorted_shas")
 #: What the messages said, kept for extensions only: read on first use.
 MARKS = ("marks", "cherries", "times", "authors")
 
@@ -155,8 +155,8 @@ def _defer_sections(index: HistoryIndex, fd: int, graph: Section, marks: Section
             if not opened:
                 close()
 
-    entries = index.entries  # not the index itself: no cycle keeps an unused index alive
-    index.defer(GRAPH, lambda: _graph(section("graph", *graph[:2]), entries))
+    index.defer(GRAPH, lambda: _graph(section("graph", *graph[:2])))
+    _defer_prs(index)
     index.defer(MARKS, lambda: _marks(section("marks", *marks[:2])))
 
 
@@ -169,8 +169,8 @@ def _compact_graph(index: HistoryIndex) -> None:
     packed = _pack_graph(index)
     for name in GRAPH:
         index.__dict__.pop(name, None)
-    entries = index.entries  # not the index itself: no cycle keeps an unused index alive
-    index.defer(GRAPH, lambda: _graph(packed, entries))
+    index.defer(GRAPH, lambda: _graph(packed))
+    _defer_prs(index)
 
 
 def _reread(index: HistoryIndex, fd: int) -> None:
@@ -232,7 +232,7 @@ def _pack_graph(index: HistoryIndex) -> dict:
     }
 
 
-def _graph(stored: object, entries) -> dict:
+def _graph(stored: object) -> dict:
     """The graph attributes of a stored index, with those derived from them."""
     if not isinstance(stored, dict) or set(stored) != {"shas", "counts", "parents", "owner"}:
         raise ValueError("history index cache: the graph section is not an index's")
@@ -254,9 +254,20 @@ def _graph(stored: object, entries) -> dict:
         "parents": parents,
         "owner": [numbers[o] if o >= 0 else o for o in owner],
         "index": where,
-        "prs": {where[pr.commit]: pr for pr in reversed(entries)},  # newest first, as built
         "_sorted_shas": None,
     }
+
+
+def _defer_prs(index: HistoryIndex) -> None:
+    """Make ``index.prs`` (the PRs by commit number) from its entries when first used."""
+    index.__dict__.pop("prs", None)
+    entries, commits = index.entries, index.entry_commits
+
+    def prs() -> dict:
+        # newest commit first, as a build makes it; entries are oldest first
+        return {"prs": {commits[n]: entries[n] for n in range(len(commits) - 1, -1, -1)}}
+
+    index.defer(("prs",), prs)
 
 
 def _pack_marks(index: HistoryIndex) -> dict:
@@ -493,7 +504,7 @@ def _extend(
     if not all_reachable(gone, tips):  # rewritten or deleted history
         log.debug("history index cache: %d stored tip(s) left history; rebuilding", len(gone))
         return None
-    index = HistoryIndex.extended(old, read_new(tips, old_tips), points)
+    index = HistoryIndex.extended(old, read_new(tips, old_tips), points, consume=True)
     if index is None:
         log.debug("history index cache: new commits do not extend the stored index; rebuilding")
     return index
