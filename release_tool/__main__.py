@@ -11,6 +11,9 @@ import sys
 def main() -> None:
     """Import and run the CLI; an interrupt while importing is one line and exit 130."""
     try:
+        from .collector import tune_for_a_command
+
+        tune_for_a_command()  # before the imports: they make many objects too
         from .cli import main as run
     except KeyboardInterrupt:
         sys.stderr.write("release-tool: error: interrupted\n")

@@ -106,3 +106,24 @@ def test_the_collector_pause_restores_its_state():
         assert not gc.isenabled()  # left as it was
     finally:
         gc.enable()
+
+
+def test_the_command_collects_cycles_less_often_but_still_collects():
+    """The console script raises the collector's thresholds; the collector stays on."""
+    import subprocess
+    import sys
+
+    code = (
+        "import gc, sys\n"
+        "from release_tool import __main__ as m\n"
+        "sys.argv = ['release-tool', 'version', 'show', '8.0.1']\n"
+        "try:\n"
+        "    m.main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(gc.get_threshold(), gc.isenabled())\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    from release_tool.collector import THRESHOLDS
+
+    assert out.stdout.splitlines()[-1] == f"{THRESHOLDS} True"
