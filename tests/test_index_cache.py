@@ -373,3 +373,23 @@ def test_an_extension_consumes_the_stored_index_and_answers_the_same(tmp_path):
     assert _answers(extended) == _answers(HistoryIndex(iter(new + records), points))
     left = {k for k in old.__dict__ if not k.startswith("_")}
     assert left <= {"missing_parents"}, left  # nothing of the old index is kept
+
+
+def test_an_index_the_inventory_read_is_not_read_again(tmp_path, monkeypatch):
+    """A command that asks the inventory first, then discovery: the stored index is read once."""
+    from release_tool.core.config import Config
+    from release_tool.history import discovery
+    from release_tool.history.inventory import Inventory
+
+    source = corpus_file("histories", "COMDIRAC.jsonl.gz")
+    repo = tmp_path / "COMDIRAC"
+    import_history(load_jsonl(source), repo)
+    assert run_cli("--repo", str(repo), "prs", "--all").exit_code == 0  # stores the index
+    inventory = Inventory(GitRepo(repo), Config())
+    inventory.index_cache = index_file(repo).parent
+    line = inventory.lines()[0]
+    inventory.reachable(inventory.branches[line.branch])  # reads the stored index
+    assert inventory.stored is not None
+    with monkeypatch.context() as patch:
+        patch.setattr(discovery, "cached_index", lambda *a, **k: pytest.fail("read twice"))
+        assert discovery.Discovery(inventory).index() is inventory.stored[1]

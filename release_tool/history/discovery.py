@@ -19,7 +19,7 @@ from ..core.tags import Release
 from ..errors import InputError
 from ..forge.base import PrInfo
 from .index import HistoryIndex, PullRequest, Record
-from .indexcache import cached_index
+from .indexcache import cache_key, cached_index
 from .inventory import Inventory
 from .ranges import PRE_LINE, is_legacy_tag, line_key, off_branch_previous, previous_release
 
@@ -145,8 +145,14 @@ class Discovery:
             extend = (
                 {} if shallow else {"read_new": read_new, "all_reachable": self.repo.all_reachable}
             )
-            with collector_paused():  # a million small objects, no cycles
-                self._index = cached_index(self.inventory.index_cache, tips, every, build, **extend)
+            stored = self.inventory.stored
+            if stored is not None and stored[0] == cache_key(tips, every):
+                self._index = stored[1]  # the inventory read it already: not read twice
+            else:
+                with collector_paused():  # a million small objects, no cycles
+                    self._index = cached_index(
+                        self.inventory.index_cache, tips, every, build, **extend
+                    )
             self.inventory.use_index(self._index)
         return self._index
 

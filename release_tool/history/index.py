@@ -22,9 +22,9 @@ from functools import cached_property
 from .prmessages import MERGE, NESTED, SQUASH, SWEEP, PrMark, cherry_picked_from, classify
 
 MAINLINE = -1
-#: What an index answers queries from (computed by its last pass).
+#: What an index answers queries from (computed by its last pass; a stored index's query section).
 QUERY_STATE = ("points", "point_bit", "pr_bits", "point_bits", "entries", "first_parents",
-               "point_number", "entry_commits", "pr_at")  # fmt: skip
+               "point_number", "entry_commits")  # fmt: skip
 _KIND_RANK = {MERGE: 0, SQUASH: 1, SWEEP: 2, NESTED: 3}
 
 #: One commit as the git adapter reads it: sha, parent shas, commit time, author, message.
@@ -177,8 +177,8 @@ class HistoryIndex:
         for name in names:
             deferred[name] = load
 
-    def _release(self, *names: str) -> None:
-        """Drop the attributes ``names`` (loaded or deferred) of an index being consumed."""
+    def drop(self, *names: str) -> None:
+        """Drop the attributes ``names``, loaded or deferred (to be deferred again, or gone)."""
         deferred = self.__dict__.get("_deferred", {})
         for name in names:
             self.__dict__.pop(name, None)
@@ -189,7 +189,7 @@ class HistoryIndex:
 
         Queries never read them; a stored index reads its own from the file.
         """
-        self._release("marks", "cherries", "times", "authors")
+        self.drop("marks", "cherries", "times", "authors")
 
     def __getattr__(self, name: str):
         """A deferred attribute, loaded with the rest of its section on first use."""
@@ -261,8 +261,8 @@ class HistoryIndex:
         """
         if old.missing_parents:
             return None
-        release = old._release if consume else lambda *names: None
-        release(*QUERY_STATE)  # every answer of ``old`` is computed again
+        release = old.drop if consume else lambda *names: None
+        release(*QUERY_STATE, "pr_at")  # every answer of ``old`` is computed again
         new_shas: list[str] = []
         new_parents: list[list[str]] = []
         marks: dict[int, PrMark] = {}

@@ -36,7 +36,14 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from .. import __version__
-from .index import ENTRY_FIELDS, HistoryIndex, Record, StoredEntries, entry_columns
+from .index import (
+    ENTRY_FIELDS,
+    QUERY_STATE,
+    HistoryIndex,
+    Record,
+    StoredEntries,
+    entry_columns,
+)
 from .prmessages import PrMark
 
 log = logging.getLogger(__name__)
@@ -48,8 +55,7 @@ MARK_FIELDS = tuple(PrMark.__dataclass_fields__)
 #: After the key: the sizes of the query, graph and marks sections, and the CRC-32 of the last two.
 HEADER = struct.Struct("<QQQII")
 #: What a query needs (small): loaded at once.
-QUERY = ("missing_parents", "points", "point_bit", "pr_bits", "point_bits", "entries",
-         "first_parents", "point_number", "entry_commits")  # fmt: skip
+QUERY = ("missing_parents", *QUERY_STATE)
 #: The commit graph (summaries, sweeps, the emulator's loader, extensions): read on first use.
 GRAPH = ("shas", "parents", "owner", "index", "_sorted_shas")
 #: What the messages said, kept for extensions only: read on first use.
@@ -167,8 +173,7 @@ def _compact_graph(index: HistoryIndex) -> None:
     and its stored form takes a fifth of the memory of lists and dicts.
     """
     packed = _pack_graph(index)
-    for name in GRAPH:
-        index.__dict__.pop(name, None)
+    index.drop(*GRAPH)
     index.defer(GRAPH, lambda: _graph(packed))
     _defer_prs(index)
 
@@ -186,8 +191,7 @@ def _reread(index: HistoryIndex, fd: int) -> None:
         os.close(fd)
         index.forget_marks()
         return
-    for name in (*GRAPH, *MARKS):
-        index.__dict__.pop(name, None)
+    index.drop(*GRAPH, *MARKS)
     _defer_sections(index, fd, sections[2], sections[3])
 
 
@@ -199,9 +203,21 @@ def _shared(columns: list[list], names: Iterable[str]) -> list[list]:
     """
     for name in names:
         n = ENTRY_FIELDS.index(name)
-        one: dict = {}
-        columns[n] = [one.setdefault(value, value) for value in columns[n]]
+        columns[n] = _one_each(columns[n])
     return columns
+
+
+def _one_each(values: list) -> list:
+    """``values`` with equal values made one object (the first of them)."""
+    one: dict = {}
+    return [one.setdefault(value, value) for value in values]
+
+
+def _ints(typecode: str, data: bytes) -> array:
+    """The array of ``typecode`` whose bytes are ``data``."""
+    found = array(typecode)
+    found.frombytes(data)
+    return found
 
 
 def _crc(fd: int, offset: int, size: int) -> int:
@@ -238,10 +254,8 @@ def _graph(stored: object) -> dict:
         raise ValueError("history index cache: the graph section is not an index's")
     shas = stored["shas"].split("\n") if stored["shas"] else []
     numbers = list(range(len(shas)))  # one int object per commit, shared below
-    counts, flat, owner = array("I"), array("i"), array("i")
-    counts.frombytes(stored["counts"])
-    flat.frombytes(stored["parents"])
-    owner.frombytes(stored["owner"])
+    counts = _ints("I", stored["counts"])
+    flat, owner = _ints("i", stored["parents"]), _ints("i", stored["owner"])
     if not len(counts) == len(owner) == len(shas) or sum(counts) != len(flat):
         raise ValueError("history index cache: the graph section is inconsistent")
     parents, pos = [], 0
@@ -260,7 +274,7 @@ def _graph(stored: object) -> dict:
 
 def _defer_prs(index: HistoryIndex) -> None:
     """Make ``index.prs`` (the PRs by commit number) from its entries when first used."""
-    index.__dict__.pop("prs", None)
+    index.drop("prs")
     entries, commits = index.entries, index.entry_commits
 
     def prs() -> dict:
@@ -290,18 +304,14 @@ def _marks(stored: object) -> dict:
         raise ValueError("history index cache: the marks section is not an index's")
 
     def keys(data: bytes) -> list[int]:
-        found = array("i")
-        found.frombytes(data)
-        return found.tolist()
+        return _ints("i", data).tolist()
 
-    times = array("q")
-    times.frombytes(stored["times"][1])
-    names: dict[str, str] = {}  # one string per author, not one per commit
-    authors = [names.setdefault(a, a) for a in stored["authors"][1]]
+    times = _ints("q", stored["times"][1]).tolist()
+    authors = _one_each(stored["authors"][1])  # one string per author, not one per commit
     return {
         "marks": dict(zip(keys(stored["marks"][0]), map(PrMark, *stored["marks"][1]), strict=True)),
         "cherries": stored["cherries"],
-        "times": dict(zip(keys(stored["times"][0]), times.tolist(), strict=True)),
+        "times": dict(zip(keys(stored["times"][0]), times, strict=True)),
         "authors": dict(zip(keys(stored["authors"][0]), authors, strict=True)),
     }
 

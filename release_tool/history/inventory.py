@@ -66,6 +66,8 @@ class Inventory:
         self._reach: dict[str, set[str]] = {}
         self._index = None  # a HistoryIndex whose points include the line heads
         self._stored_tried = False
+        #: ``(key, index)`` of the persistent index this inventory loaded, if it did.
+        self.stored: tuple[bytes, object] | None = None
         #: Where the history index persists between runs (None: not at all).
         self.index_cache: Path | None = None
         self._lines: list[ReleaseLine] = []
@@ -166,7 +168,11 @@ class Inventory:
         from .indexcache import cache_key, load  # pickle and zlib only when there is a cache
 
         tips, points = self.index_points()
-        return load(self.index_cache, cache_key(tips, points))
+        key = cache_key(tips, points)
+        index = load(self.index_cache, key)
+        if index is not None:
+            self.stored = (key, index)
+        return index
 
     def reachable(self, branch: Branch) -> list[Tag]:
         """The version tags reachable from a branch head."""
@@ -257,7 +263,7 @@ class Inventory:
         report = audit(self.tags, self.junk, graph)
         self._reach = reachable_points(graph, points, heads.values())
         reach = {branch: self._reach.get(commit, set()) for branch, commit in heads.items()}
-        report.off_branch = releases_off_their_line(group_releases(self.tags), self.lines(), reach)
+        report.off_branch = releases_off_their_line(self.releases, self.lines(), reach)
         return report
 
 
