@@ -15,8 +15,11 @@ and "warm" loads it):
 * ``prs --json`` (every active line's unreleased head: the index extended
   by the line heads) and ``lines``;
 * ``notes --until TAG`` (warm);
-* ``prs --all-releases --json`` and ``notes --all-releases`` (warm), the
-  largest outputs: every release's PRs and notes.
+* ``prs --all-releases --json`` and ``notes --all-releases`` (warm, then
+  ``--no-cache``), the largest outputs: every release's PRs and notes;
+* ``summary`` (text, and html over a fixed three-year window), ``tags
+  audit`` and ``patches --offline``;
+* ``prs --json`` after a new tag: the stored index is extended.
 
 It prints time and peak RSS of each, then the slope of each command's peak
 RSS in MB per 10,000 commits between consecutive sizes: a linear footprint
@@ -96,16 +99,18 @@ def main(argv: list[str] | None = None) -> None:
             for label, command in commands(tag):
                 if "(cold" in label:  # the index is built and stored by this run
                     shutil.rmtree(path / ".git" / "release-tool", ignore_errors=True)
+                if "(new tag" in label:  # the stored index is extended by this run
+                    proc.run(["git", "tag", "v99.0.0a1", "integration"], cwd=path)
                 runs[label] = measure([*tool, str(path), *command])
         rows.append((meta["commits"], meta["prs"], runs))
         print(f"{meta['commits']:>7} commits, {meta['prs']:>6} PRs", flush=True)
         for label, (seconds, mb) in runs.items():
-            print(f"  {label:<34} {seconds:7.2f} s {mb:7.1f} MB", flush=True)
+            print(f"  {label:<40} {seconds:7.2f} s {mb:7.1f} MB", flush=True)
     for (c0, _, r0), (c1, _, r1) in zip(rows, rows[1:], strict=False):
         per = 10_000 / (c1 - c0)
         print(f"slope {c0} -> {c1} commits, MB per 10,000 commits:")
         for label in r0:
-            print(f"  {label:<34} {(r1[label][1] - r0[label][1]) * per:6.1f}")
+            print(f"  {label:<40} {(r1[label][1] - r0[label][1]) * per:6.1f}")
     tool_peaks = [(mb, label) for _, _, runs in rows for label, (_, mb) in runs.items()
                   if label != "git log --all"]  # fmt: skip
     top, label = max(tool_peaks)
@@ -123,7 +128,21 @@ def commands(tag: str) -> list[tuple[str, list[str]]]:
         ("notes --until (warm)", ["notes", "--until", tag]),
         ("prs --all-releases --json", ["prs", "--all-releases", "--json"]),
         ("notes --all-releases", ["notes", "--all-releases"]),
+        ("notes --all-releases (--no-cache)", ["--no-cache", "notes", "--all-releases"]),
+        (
+            "prs --all-releases --json (--no-cache)",
+            ["--no-cache", "prs", "--all-releases", "--json"],
+        ),  # fmt: skip
+        ("summary", ["summary"]),
+        ("summary --format html, 3 years", [*WINDOW, "--format", "html"]),
+        ("tags audit", ["tags", "audit"]),
+        ("patches --offline", ["--github-repo", "o/n", "patches", "--offline"]),
+        ("prs --json (new tag: extends)", ["prs", "--json"]),
     ]
+
+
+#: A fixed three-year summary window (the synthetic history's dates run past it).
+WINDOW = ["summary", "--since", "2024-01-01", "--until", "2026-11-30"]
 
 
 if __name__ == "__main__":
