@@ -24,6 +24,7 @@ import contextlib
 import os
 import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import InputError, ReleaseToolError
@@ -73,8 +74,13 @@ def read_target(path: Path) -> bytes:
         raise ReleaseToolError(f"cannot read {path}: {exc.strerror}") from None
 
 
-def replace_file(path: Path, data: bytes) -> None:
-    """Put ``data`` into ``path`` atomically, keeping its permission bits (see the module)."""
+def replace_file(path: Path, data: bytes | Iterable[bytes]) -> None:
+    """Put ``data`` into ``path`` atomically, keeping its permission bits (see the module).
+
+    ``data`` may come in pieces (an iterable of bytes), written as they come:
+    if making them fails, the exception propagates and ``path`` is left as
+    it was.
+    """
     path = Path(path)
     info = check_target(path)
     mode = stat.S_IMODE(info.st_mode) if info is not None else 0o666 & ~_umask()
@@ -84,11 +90,14 @@ def replace_file(path: Path, data: bytes) -> None:
         raise ReleaseToolError(f"cannot write {path}: {exc.strerror}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for piece in [data] if isinstance(data, bytes) else data:
+                handle.write(piece)
             handle.flush()
             os.fchmod(handle.fileno(), mode)
         os.replace(tmp, path)
-    except OSError as exc:
+    except BaseException as exc:  # the pieces' own errors too: no temporary file left behind
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        raise ReleaseToolError(f"cannot write {path}: {exc.strerror}") from None
+        if isinstance(exc, OSError):
+            raise ReleaseToolError(f"cannot write {path}: {exc.strerror}") from None
+        raise

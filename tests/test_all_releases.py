@@ -127,3 +127,30 @@ def test_the_command_collects_cycles_less_often_but_still_collects():
     from release_tool.collector import THRESHOLDS
 
     assert out.stdout.splitlines()[-1] == f"{THRESHOLDS} True"
+
+
+def test_the_answered_index_is_freed_before_the_notes_are_made(demo):
+    """``notes --all-releases`` lets go of the history index once every range is answered."""
+    import gc
+    import weakref
+
+    from release_tool.core.config import Config
+    from release_tool.history.discovery import Discovery
+    from release_tool.history.gitrepo import GitRepo
+    from release_tool.history.inventory import Inventory
+
+    discovery = Discovery(Inventory(GitRepo(demo), Config()))
+    results = discovery.answer(discovery.for_all_releases([]))
+    expected = [[pr.ref for pr in r.prs] for r in results]
+    gone = weakref.ref(discovery.index())
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        discovery.forget_index()
+        assert gone() is None  # nothing holds it (no cycle either)
+    finally:
+        if enabled:
+            gc.enable()
+    assert [[pr.ref for pr in r.prs] for r in results] == expected  # the answers stay whole
+    again = discovery.answer(discovery.for_all_releases([]))  # a later question reads again
+    assert [[pr.ref for pr in r.prs] for r in again] == expected

@@ -135,3 +135,18 @@ def test_ordinary_write_still_works(tmp_path, demo):
     out = tmp_path / "out.md"
     assert run(demo, "--output", str(out), "--format", "markdown").exit_code == 0
     assert out.read_text().startswith("## v8.0.2")
+
+
+def test_a_file_written_in_pieces_is_replaced_only_when_every_piece_is_made(tmp_path):
+    target = tmp_path / "notes.txt"
+    replace_file(target, (piece for piece in [b"one\n", b"two\n"]))
+    assert target.read_bytes() == b"one\ntwo\n"
+
+    def failing():
+        yield b"half"
+        raise InputError("template broke")
+
+    with pytest.raises(InputError, match="template broke"):
+        replace_file(target, failing())
+    assert target.read_bytes() == b"one\ntwo\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]  # no temporary file left

@@ -7,7 +7,14 @@ import json
 import pytest
 
 from release_tool.errors import InputError
-from release_tool.notes import Entry, ReleaseNotes, Section, available_formats, render
+from release_tool.notes import (
+    Entry,
+    ReleaseNotes,
+    Section,
+    available_formats,
+    render,
+    render_chunks,
+)
 from release_tool.notes.render import builtin_template_dir, md_escape, ref_url, rst_escape
 
 URL = "https://github.com/DIRACGrid/DIRAC"
@@ -375,3 +382,31 @@ def test_compiled_templates_are_kept_and_follow_their_source(tmp_path):
     blocked = tmp_path / "file"
     blocked.write_text("")
     assert render(sample(), "dirac", compiled_dir=blocked / "sub") == expected
+
+
+@pytest.mark.parametrize("fmt", ["dirac", "markdown", "rst", "json"])
+@pytest.mark.parametrize("size", [1, 40, 1 << 16])
+def test_pieces_are_the_rendered_text_cut_at_line_ends(fmt, size):
+    """``notes --all-releases`` writes the text in pieces: the same text, whole lines each."""
+    releases = [sample(), ReleaseNotes("v8.0.19", None, []), sample()]
+    whole = render(releases, fmt, repo_url=URL, review=True)
+    pieces = list(render_chunks(releases, fmt, repo_url=URL, review=True, size=size))
+    assert "".join(pieces) == whole
+    assert all(piece.endswith("\n") for piece in pieces[:-1])
+    if fmt == "json" and size == 1:  # (the built-in templates filter the whole text: tidy)
+        assert len(pieces) > 1
+    assert render_chunks([], "json") and "".join(render_chunks([], "json")) == render([], "json")
+
+
+def test_pieces_fail_like_the_whole(tmp_path):
+    """A bad format or template fails before any piece; a failure part way is an InputError."""
+    with pytest.raises(InputError, match="unknown notes format 'pdf'"):
+        render_chunks([sample()], "pdf")
+    (tmp_path / "broken.j2").write_text("{% for x in %}")
+    with pytest.raises(InputError, match="broken.j2, line 1"):
+        render_chunks([sample()], "broken", template_dir=tmp_path)
+    (tmp_path / "late.j2").write_text("{% for r in releases %}{{ r.version }}\n{% endfor %}{{ x }}")
+    pieces = render_chunks([sample()], "late", template_dir=tmp_path, size=1)
+    assert next(pieces) == "v8.0.20\n"
+    with pytest.raises(InputError, match="late.j2: 'x' is undefined"):
+        list(pieces)

@@ -135,6 +135,34 @@ def test_offline_titles_from_git_are_neutralised(make_repo, args, monkeypatch):
 
 
 @pytest.mark.parametrize("fmt", ["dirac", "markdown", "rst", "json"])
+def test_notes_of_every_release_are_neutralised(make_repo, tmp_path, fmt, monkeypatch):
+    """``notes --all-releases`` (written in pieces) neutralises like one release's notes."""
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+    monkeypatch.delenv("GH_TOKEN", raising=False)
+    repo = make_repo()
+    repo.commit("Initial import")
+    repo.tag("v8.0.0a1", message="v8.0.0a1")
+    repo.squash_pr(1, "fix: " + EVIL.replace("\x00", ""))  # git refuses NUL in messages
+    repo.merge_pr(2, "Broken \x1b]0;pwned\x07 thing \u202eevil", author="mallory")
+    repo.tag("v8.0.0a2", message="v8.0.0a2")
+    args = ["--repo", str(repo.path), "notes", "--all-releases", "--review", "--format", fmt]
+    printed = CliRunner().invoke(cli, args)
+    assert printed.exit_code == 0, printed.stderr
+    assert not UNSAFE.search(printed.stdout), repr(printed.stdout)
+    assert "日本語 🚀" in printed.stdout
+    if fmt == "json":
+        assert "\x1b[31mred" in strings(json.loads(printed.stdout))
+    else:
+        assert "\\x1b" in printed.stdout and "\\x07 bell" in printed.stdout
+    target = tmp_path / f"all.{fmt}"
+    written = CliRunner().invoke(cli, [*args, "--output", str(target)])
+    assert written.exit_code == 0, written.stderr
+    text = target.read_text(encoding="utf-8")
+    assert not UNSAFE.search(text), repr(text)
+    assert "日本語 🚀" in text and "v8.0.0a2" in text
+
+
+@pytest.mark.parametrize("fmt", ["dirac", "markdown", "rst", "json"])
 def test_output_file_has_no_control_characters(evil_demo, tmp_path, fmt):
     repo, gh = evil_demo
     target = tmp_path / f"notes.{fmt}"

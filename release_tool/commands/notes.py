@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -14,7 +15,7 @@ from ..files import check_target, replace_file
 from ..forge.fill import fill_from_forge
 from ..forge.urls import web_url
 from ..history.discovery import Discovery
-from ..notes import render
+from ..notes import render, render_chunks
 from ..notes.build import build_notes, notes_of_releases, write_section
 from ..notes.lint import format_problems, github_annotations, lint_body
 from ..notes.parse_file import parse_notes
@@ -92,11 +93,16 @@ def notes_group(ctx, branch, until, since, version, fmt, output, write_file, rev
     if all_releases:
         if until or since or version or write_file:
             raise InputError("--all-releases takes no --until, --since, --version or --write")
-        text = _all_releases(settings, branch, fmt, review, source)
+        pieces = _all_releases(settings, branch, fmt, review, source)
         if output is not None:
-            output.write_text(text, encoding="utf-8")
+            replace_file(output, (for_file(piece).encode("utf-8") for piece in pieces))
         else:
-            click.echo(text, nl=not text.endswith("\n"))
+            last = ""
+            for piece in pieces:
+                click.echo(for_terminal(piece), nl=False)
+                last = piece
+            if not last.endswith("\n"):
+                click.echo("")
         return
     if branch is None and until is None:
         raise InputError("give --branch B (the unreleased head) or --until TAG (a release)")
@@ -148,19 +154,25 @@ def notes_group(ctx, branch, until, since, version, fmt, output, write_file, rev
         click.echo(for_terminal(text), nl=not text.endswith("\n"))
 
 
-def _all_releases(settings, branch: str | None, fmt: str, review: bool, source: str) -> str:
-    """The notes of every release, newest first: one history walk, one template environment."""
+def _all_releases(
+    settings, branch: str | None, fmt: str, review: bool, source: str
+) -> Iterator[str]:
+    """The notes of every release, newest first: one history walk, one template environment.
+
+    The text comes in pieces, made as they are written (megabytes on a long history).
+    """
     progress = lambda message: click.echo(f"release-tool: {message}", err=True)  # noqa: E731
     discovery = Discovery(settings.inventory, progress=progress)
     if branch is not None:
         settings.inventory.line(branch)  # an unknown line says so
     results = discovery.answer(discovery.for_all_releases([branch] if branch else []))
+    discovery.forget_index()  # the notes need only the answers: the index's memory is freed
     if _source_is_github(settings, source):
         fill_from_forge(settings.github_forge(progress), results)
     releases = notes_of_releases(results, settings.config, settings.repo.root)
     template_dir = settings.config.notes.templates
-    return render(releases, fmt, template_dir=template_dir, repo_url=repo_url(settings),
-                  review=review, compiled_dir=settings.template_cache_dir())  # fmt: skip
+    return render_chunks(releases, fmt, template_dir=template_dir, repo_url=repo_url(settings),
+                         review=review, compiled_dir=settings.template_cache_dir())  # fmt: skip
 
 
 def _heading(settings, version, spec, branch) -> str:

@@ -156,6 +156,16 @@ class Discovery:
             self.inventory.use_index(self._index)
         return self._index
 
+    def forget_index(self) -> None:
+        """Let go of the history index, once every range is answered (it is the largest part).
+
+        A later :meth:`index` reads the history (or the stored index) again.
+        """
+        self._index = None
+        self._firsts = None
+        self._extra_points = []
+        self.inventory.forget_index()
+
     def _with_progress(self, records: Iterator[Record]) -> Iterator[Record]:
         """Pass records through, reporting progress when the walk takes over a second."""
         start = last = time.monotonic()

@@ -132,6 +132,16 @@ class Inventory:
         """Answer reachability from a history index that has the line heads as points."""
         self._index = index
 
+    def forget_index(self) -> None:
+        """Let go of the history index (used or loaded): its memory is freed.
+
+        Reachability is then answered by a walk of the commit graph, and the
+        stored index is not loaded again.
+        """
+        self._index = None
+        self.stored = None
+        self._stored_tried = True
+
     @cached_property
     def releases(self) -> list[Release]:
         """The releases (tags grouped by version), ascending."""

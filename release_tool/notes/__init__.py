@@ -79,7 +79,7 @@ from .fragments import towncrier_fragments
 from .lint import format_problems, github_annotations, lint_body
 from .model import Entry, Problem, ReleaseNotes, Section
 from .parse_file import parse_notes
-from .render import available_formats, render
+from .render import available_formats, render, render_chunks
 from .systems import normalise_system, organise
 from .write import prepend_release
 
@@ -109,5 +109,6 @@ __all__ = [
     "prepend_release",
     "release_notes",
     "render",
+    "render_chunks",
     "towncrier_fragments",
 ]

@@ -34,16 +34,18 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import InputError
-from ..table import to_json
+from ..table import json_list_chunks, to_json
 from .model import Entry, ReleaseNotes, Section
 
 if TYPE_CHECKING:  # jinja2 is imported when a template is first rendered
+    import jinja2
     from jinja2.sandbox import SandboxedEnvironment
 
 JSON = "json"
@@ -330,6 +332,52 @@ def render(
     """
     if fmt == JSON:
         return render_json(notes, review=review)
+    import jinja2
+
+    template, variables = _template(notes, fmt, template_dir, repo_url, review, compiled_dir)
+    try:
+        return template.render(variables)
+    except jinja2.TemplateError as exc:  # undefined names, sandbox violations
+        raise InputError(f"template {template.filename or fmt + '.j2'}: {exc}") from None
+
+
+def render_chunks(
+    notes: Sequence[ReleaseNotes],
+    fmt: str = "dirac",
+    *,
+    template_dir: str | Path | None = None,
+    repo_url: str | None = None,
+    review: bool = False,
+    compiled_dir: str | Path | None = None,
+    size: int = 1 << 16,
+) -> Iterator[str]:
+    """The text of :func:`render` of several releases, in pieces made as it is written.
+
+    For ``notes --all-releases`` (megabytes on a long history): the text is
+    never held whole. Each piece but the last ends at a line end and holds
+    about ``size`` characters, so a per-line filter (:mod:`release_tool.sanitize`)
+    gives the same text on the pieces as on the whole (a template that filters
+    the whole document, as the built-in ones do with ``tidy``, makes it one
+    piece: it is still not copied again to be written). An unknown format or
+    a broken template fails here, before any piece; a template failing part
+    way raises :class:`~release_tool.errors.InputError` from the iteration.
+    """
+    if fmt == JSON:
+        items = (release.as_dict(review=review) for release in notes)
+        return _line_pieces(itertools.chain(json_list_chunks(items), ["\n"]), size)
+    template, variables = _template(notes, fmt, template_dir, repo_url, review, compiled_dir)
+    return _line_pieces(_generate(template, variables, fmt), size)
+
+
+def _template(
+    notes: ReleaseNotes | Sequence[ReleaseNotes],
+    fmt: str,
+    template_dir: str | Path | None,
+    repo_url: str | None,
+    review: bool,
+    compiled_dir: str | Path | None,
+) -> tuple[jinja2.Template, dict]:
+    """The compiled template of ``fmt`` and the variables it is rendered with."""
     if template_dir is not None and not Path(template_dir).is_dir():
         raise InputError(f"template directory {template_dir} does not exist")
     import jinja2
@@ -348,12 +396,39 @@ def render(
         raise InputError(f"unknown notes format {fmt!r} (known: {known})") from None
     except jinja2.TemplateSyntaxError as exc:
         raise InputError(f"template {exc.filename or name}, line {exc.lineno}: {exc}") from None
+    variables = {
+        "releases": releases,
+        "review": review,
+        "repo_url": repo_url.rstrip("/") if repo_url else None,
+        "format": fmt,
+    }
+    return template, variables
+
+
+def _generate(template: jinja2.Template, variables: dict, fmt: str) -> Iterator[str]:
+    """``template``'s output as jinja2 makes it; its errors as :class:`InputError`."""
+    import jinja2
+
     try:
-        return template.render(
-            releases=releases,
-            review=review,
-            repo_url=repo_url.rstrip("/") if repo_url else None,
-            format=fmt,
-        )
+        yield from template.generate(variables)
     except jinja2.TemplateError as exc:  # undefined names, sandbox violations
-        raise InputError(f"template {template.filename or name}: {exc}") from None
+        raise InputError(f"template {template.filename or fmt + '.j2'}: {exc}") from None
+
+
+def _line_pieces(chunks: Iterable[str], size: int) -> Iterator[str]:
+    """``chunks`` joined again into pieces of about ``size`` characters that end at line ends."""
+    pending: list[str] = []
+    length = 0
+    for chunk in chunks:
+        pending.append(chunk)
+        length += len(chunk)
+        if length >= size:
+            text = "".join(pending)
+            cut = text.rfind("\n") + 1
+            if cut:
+                yield text[:cut]
+                text = text[cut:]
+            pending, length = [text], len(text)
+    text = "".join(pending)
+    if text:
+        yield text
