@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 import pytest
@@ -13,6 +14,7 @@ from release_tool.notes import (
     NotesConfig,
     PullRequestNotes,
     as_pull_request,
+    assemble,
     classify_pr,
     classify_prs,
     parse_title,
@@ -326,7 +328,7 @@ def test_pr_template_left_as_it_was_is_no_note():
     assert summary(kept) == ("noted", "body", [(None, "FIX", "real", ["#7"], False)])
 
 
-def test_memo_classifies_each_pr_once_and_hands_out_copies():
+def test_memo_classifies_each_pr_once_and_assemble_leaves_its_answers_alone():
     config = NotesConfig()
     prs = [
         pr(1, "fix(WMS)!: a"),
@@ -340,11 +342,22 @@ def test_memo_classifies_each_pr_once_and_hands_out_copies():
     first = classify_prs(prs, config, fragments, memo=memo)
     again = classify_prs(prs, config, fragments, memo=memo)
     assert first == again == classify_prs(prs, config, fragments)
-    for a, b in zip(first, again, strict=True):
-        pairs = zip(a.entries, b.entries, strict=True)
-        assert all(x is not y and x.refs is not y.refs for x, y in pairs)
-    first[0].entries[0].refs.append("#99")  # assemble changes entries: the memo keeps its own
-    assert classify_prs(prs[:1], config, memo=memo)[0].entries[0].refs == ["#1"]
+    assert all(a is b for a, b in zip(first, again, strict=True))  # one answer, shared
+    before = copy.deepcopy(first)
+    family = classify_prs([pr(6, "[sweep:rel] fix(WMS)!: a", origin=1)], config, memo=memo)
+    notes = assemble(first + family, "v1.0.0", config=config)  # merges #1 and #6, organises
+    assert assemble(again + family, "v1.0.0", config=config) == notes
+    assert first == before  # the shared answers are left as they were
+    assert [e.refs for s in notes.sections for e in s.entries] == [
+        ["#4"],
+        ["#5"],
+        ["#1", "#6"],
+        ["#2"],
+    ]
+    assert notes.sections[1].system == "WorkloadManagementSystem"  # organised: "WMS" in the PR
+    assert first[0].entries[0].system == "WMS" and family[0].entries[0].refs == ["#6"]
+    kept = {id(e) for c in first + family for e in c.entries}
+    assert not kept & {id(e) for s in notes.sections for e in s.entries}  # new entries
     # a PR that changed (body, title, labels, fragments) is classified anew
     changed = classify_prs([pr(2, "Body", body=None)], config, memo=memo)[0]
     assert changed == classify_pr(pr(2, "Body", body=None), config)

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..collector import collector_paused
 from ..core.config import Config
@@ -29,6 +30,10 @@ from .fragments import towncrier_fragments, uses_towncrier
 from .model import Entry
 from .style import PR_TEMPLATE_PATHS, NotesStyle, notes_style
 from .write import find_release, prepend_release
+
+if TYPE_CHECKING:
+    from ..forge.base import PrInfo
+    from ..history.index import PullRequest
 
 
 @dataclass
@@ -87,23 +92,61 @@ def _dirac_systems(config: Config, style: NotesStyle) -> bool:
     return style.dirac or not config.integration_releases_finals()
 
 
-def pr_records(result: PrList) -> list[dict]:
-    """The PRs of a list as the notes core takes them, with forge details where fetched."""
-    records = []
-    for pr in result.prs:
-        info = result.detail(pr)
-        records.append(
-            {
-                "number": pr.number,
-                "ref": pr.ref,
-                "title": info.title if info else pr.title,
-                "body": info.body if info else None,
-                "labels": list(info.labels) if info else [],
-                "kind": pr.kind,
-                "origin": pr.origin,
-            }
-        )
-    return records
+def pr_records(result: PrList, made: RecordMemo | None = None) -> list[dict]:
+    """The PRs of a list as the notes core takes them, with forge details where fetched.
+
+    ``made``: records made for earlier lists, reused for the same PR (the
+    notes of every release list many PRs several times).
+    """
+    if made is not None:
+        return made.records(result)
+    return [_record(pr, result.detail(pr)) for pr in result.prs]
+
+
+def _record(pr: PullRequest, info: PrInfo | None) -> dict:
+    """One PR as the notes core takes it."""
+    return {
+        "number": pr.number,
+        "ref": pr.ref,
+        "title": info.title if info else pr.title,
+        "body": info.body if info else None,
+        "labels": list(info.labels) if info else [],
+        "kind": pr.kind,
+        "origin": pr.origin,
+    }
+
+
+class RecordMemo:
+    """The record of each PR, made once for the notes of many releases.
+
+    The same dict is given each time the same PR (the same entry and forge
+    details) is listed, so :class:`~.classify.ClassificationMemo` finds its
+    key at once; a record is forgotten after its last use (``uses``: how many
+    times each ref is listed).
+    """
+
+    def __init__(self, uses: Mapping[str, int]) -> None:
+        """Records for PRs listed ``uses[ref]`` times in all."""
+        self._left = dict(uses)
+        self._made: dict[str, tuple[PullRequest, PrInfo | None, dict]] = {}
+
+    def records(self, result: PrList) -> list[dict]:
+        """The records of ``result``'s PRs (the same dict as before for the same PR and details)."""
+        made, left = self._made, self._left
+        detail = result.detail if result.details is not None else None
+        records = []
+        for pr in result.prs:
+            info = detail(pr) if detail is not None else None
+            ref = pr.ref
+            known = made.get(ref)
+            if known is None or known[0] is not pr or known[1] is not info:
+                known = made[ref] = (pr, info, _record(pr, info))
+            uses = left.get(ref, 0) - 1
+            left[ref] = uses
+            if uses <= 0:
+                del made[ref]
+            records.append(known[2])
+        return records
 
 
 def build_notes(
@@ -114,6 +157,7 @@ def build_notes(
     *,
     memo: ClassificationMemo | None = None,
     fragments: Fragments | None = None,
+    records: RecordMemo | None = None,
 ) -> BuiltNotes:
     """The release notes of one PR list, headed ``version``, with their coverage.
 
@@ -122,13 +166,14 @@ def build_notes(
     are listed in ``released_elsewhere`` (review mode) instead. A
     pre-release of the same series does not count: legacy ``vXrY`` notes
     list the work of their ``-preN`` releases. ``memo`` (of the resolved
-    notes settings) and ``fragments`` (the repository's towncrier fragments,
-    read here if not given) serve building the notes of many releases.
+    notes settings), ``fragments`` (the repository's towncrier fragments,
+    read here if not given) and ``records`` serve building the notes of many
+    releases.
     """
     if fragments is None:
         fragments = towncrier_fragments(root) if uses_towncrier(root) else {}
     settings, style = resolved_notes_config(config, root)
-    records = pr_records(result)
+    records = pr_records(result, records)
     released: list[Entry] = []
     if settings.omit_released_elsewhere:
         elsewhere = {
@@ -182,14 +227,16 @@ def notes_of_releases(results: Sequence[PrList], config: Config, root: Path) -> 
     config = dataclasses.replace(config, notes=resolved)
     uses = Counter(pr.ref for r in results for pr in r.prs)
     memo = ClassificationMemo(resolved, uses)
+    made = RecordMemo(uses)
     fragments = towncrier_fragments(root) if uses_towncrier(root) else {}
     with collector_paused():  # only the notes are kept, not each release's coverage
         return [
             build_notes(
-                r, r.spec.release.tags[0], config, root, memo=memo, fragments=fragments
+                r, r.spec.release.tags[0], config, root, memo=memo, fragments=fragments,
+                records=made,
             ).notes
             for r in results
-        ]
+        ]  # fmt: skip
 
 
 def write_section(path: Path, section: str, version: str, *, released: bool = False) -> bool:

@@ -290,9 +290,10 @@ class ClassificationMemo:
     The notes of every release list many PRs several times (the releases of
     other lines, cumulative notes): a PR with the same number, ref, title,
     body, labels, kind, origin and towncrier fragments as one seen before is
-    not classified again. Each answer is a new :class:`Classification` with
-    new entries (:func:`assemble` changes entries); only the PR itself,
-    which nothing changes, is shared.
+    not classified again: the same :class:`Classification` is the answer,
+    to be read, not changed (:func:`assemble` leaves its input as it is).
+    With ``uses``, a record (dict) asked for again is taken to be unchanged:
+    its key is not computed again.
     """
 
     def __init__(self, config: NotesConfig, uses: Mapping[str, int] | None = None) -> None:
@@ -306,34 +307,45 @@ class ClassificationMemo:
         self.config = config
         self._known: dict[tuple, Classification] = {}
         self._left = dict(uses) if uses is not None else None
+        #: What a record asked for again (the same dict: see ``notes_of_releases``) was
+        #: answered, by the record's id: ``(record, fragments, key, classification)``
+        #: (the record kept, so that its id is not reused meanwhile).
+        self._seen: dict[int, tuple[dict, Fragments | None, tuple, Classification]] = {}
 
     def classify(self, pr: Any, fragments: Fragments | None = None) -> Classification:
         """:func:`classify_pr` of ``pr`` under the memo's configuration."""
-        key = _plain_key(pr) if type(pr) is dict else None  # a record: no PR made to look it up
-        if key is None:
-            pr = as_pull_request(pr)
-            key = _plain_key(pr.__dict__)
-            if key is None:  # cannot be a key (a label object): classified afresh
-                return classify_pr(pr, self.config, fragments)
-        own = fragments.get(key[0]) if fragments else None
-        key = (*key, None if own is None else tuple(own))
-        known = self._known.get(key)
-        if known is None:
-            known = classify_pr(pr, self.config, fragments)
-            self._known[key] = known
+        seen = self._seen.get(id(pr))
+        if seen is not None and seen[0] is pr and seen[1] is fragments:  # this very record
+            _, _, full, known = seen
+        else:
+            key = _plain_key(pr) if type(pr) is dict else None  # a record: no PR made for a key
+            if key is None:
+                pr = as_pull_request(pr)
+                key = _plain_key(pr.__dict__)
+                if key is None:  # cannot be a key (a label object): classified afresh
+                    return classify_pr(pr, self.config, fragments)
+            own = fragments.get(key[0]) if fragments else None
+            full = key if own is None else (*key, tuple(own))
+            known = self._known.get(full)
+            if known is None:
+                known = classify_pr(_from_key(key), self.config, fragments)
+                self._known[full] = known
+            if type(pr) is dict and self._left is not None and self._left.get(key[1], 0) > 1:
+                self._seen[id(pr)] = (pr, fragments, full, known)
         if self._left is not None:
-            left = self._left.get(key[1], 0) - 1
-            self._left[key[1]] = left
+            ref = full[1]
+            left = self._left.get(ref, 0) - 1
+            self._left[ref] = left
             if left <= 0:  # its last use: not kept
-                del self._known[key]
-        return Classification(
-            known.pr,  # equal keys, equal PRs
-            known.status,
-            known.source,
-            [_copy_entry(entry) for entry in known.entries],
-            list(known.free_text),
-            list(known.problems),
-        )
+                self._known.pop(full, None)
+                self._seen.pop(id(pr), None)
+        return known
+
+
+def _from_key(key: tuple) -> PullRequestNotes:
+    """The PR a :func:`_plain_key` describes (its values are of the types the PR holds)."""
+    number, ref, title, body, labels, kind, origin = key
+    return PullRequestNotes(number, title, body, list(labels), kind, origin, ref)
 
 
 def _plain_key(record: Mapping[str, Any]) -> tuple | None:
@@ -428,7 +440,9 @@ def assemble(
     are merged with all their refs, and a member without notes of its own
     adds its ref to the family's entries instead of being unclassified.
     Free text lines of bodies are kept, prefixed with their refs. Excluded
-    and unclassified PRs go to ``excluded`` and ``unclassified``.
+    and unclassified PRs go to ``excluded`` and ``unclassified``. The notes
+    hold new entries: ``classified`` is left as it is (a
+    :class:`ClassificationMemo` gives the same classification to many releases).
     """
     config = config or NotesConfig()
     table = config.system_lookup
@@ -449,8 +463,10 @@ def assemble(
             if len(c.entries) == 1:  # nothing to merge it with
                 entry = c.entries[0]
                 refs = entry.refs
-                entry.refs = list(refs) if len(refs) == 1 else sorted(set(refs), key=_ref_key)
-                kept.append(entry)
+                refs = list(refs) if len(refs) == 1 else sorted(set(refs), key=_ref_key)
+                kept.append(
+                    Entry(entry.type, refs, entry.text, entry.system, entry.breaking, entry.source)
+                )
                 for line in c.free_text:
                     free.setdefault(line, []).append(c.pr.ref)
                 continue
@@ -477,7 +493,7 @@ def assemble(
                     target.refs = sorted(set(target.refs) | set(entry.refs), key=_ref_key)
                     target.breaking = target.breaking or entry.breaking
                 else:
-                    merged[key] = entry
+                    merged[key] = _copy_entry(entry)
             for line in c.free_text:
                 free.setdefault(line, []).append(c.pr.ref)
         for entry in merged.values():
