@@ -410,3 +410,48 @@ def test_pieces_fail_like_the_whole(tmp_path):
     assert next(pieces) == "v8.0.20\n"
     with pytest.raises(InputError, match="late.j2: 'x' is undefined"):
         list(pieces)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["one line", "two\nlines", "cr\rsplit", "form\x0cfeed", "sep\u2028line", "", "\n", 7, None],
+)
+@pytest.mark.parametrize("first", [False, True])
+@pytest.mark.parametrize("blank", [False, True])
+def test_quick_indent_is_jinja2s_indent(value, first, blank):
+    """The built-in templates' fast ``indent`` answers what jinja2's own filter answers."""
+    import jinja2
+
+    from release_tool.notes.render import make_environment
+
+    ours = make_environment().filters["indent"]
+    theirs = jinja2.Environment().filters["indent"]
+    for width in (2, "> "):
+        try:
+            expected = theirs(value, width, first, blank)
+        except TypeError:
+            with pytest.raises(TypeError):
+                ours(value, width, first, blank)
+            continue
+        assert ours(value, width, first, blank) == expected
+    from markupsafe import Markup
+
+    assert ours(Markup("a\nb"), 2) == theirs(Markup("a\nb"), 2)
+
+
+@pytest.mark.parametrize("value", [["#1", "#2"], [], ["<b>"], [1, 2], ("#1", "#2"), [{"n": "x"}]])
+@pytest.mark.parametrize("autoescape", [False, True])
+def test_quick_join_is_jinja2s_join(value, autoescape):
+    """The built-in templates' fast ``join`` answers what jinja2's own filter answers."""
+    import jinja2
+
+    from release_tool.notes.render import make_environment
+
+    source = "{{ value | join(', ') }}|{{ value | join }}"
+    if value and isinstance(value[0], dict):
+        source = "{{ value | join(', ', attribute='n') }}"
+    ours = make_environment().from_string(source)
+    theirs = jinja2.sandbox.SandboxedEnvironment(autoescape=autoescape).from_string(source)
+    ours.environment.autoescape = autoescape
+    ours = ours.environment.from_string(source)
+    assert ours.render(value=value) == theirs.render(value=value)

@@ -36,9 +36,9 @@ import dataclasses
 import functools
 import itertools
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
 from ..table import json_list_chunks, to_json
@@ -265,9 +265,56 @@ def make_environment(
         rst_ref=rst_ref,
         underline=lambda value, char="=": char * len(str(value)),
         tidy=tidy,
+        indent=_quick_indent(env.filters["indent"]),
+        join=_quick_join(env.filters["join"]),
     )
     env.globals["ref_url"] = lambda ref: ref_url(ref, base)
     return env
+
+
+#: What :meth:`str.splitlines` splits at: a string without one is a single line.
+_LINE_BREAK = re.compile("[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def _quick_indent(indent: Callable) -> Callable:
+    """jinja2's ``indent``, answering at once for one line of plain text (most entries).
+
+    jinja2 indents the lines after the first: one line (no break
+    :meth:`str.splitlines` knows) comes back as it is unless ``first`` is
+    asked. Any other value goes to jinja2's filter.
+    """
+
+    def quick_indent(s: Any, width: int | str = 4, first: bool = False, blank: bool = False):
+        """``s`` indented as jinja2's ``indent`` does."""
+        if type(s) is str and not first and _LINE_BREAK.search(s) is None:
+            return s
+        return indent(s, width, first, blank)
+
+    return quick_indent
+
+
+def _quick_join(join: Callable) -> Callable:
+    """jinja2's ``join``, answering at once for a list of plain strings (an entry's refs).
+
+    Without autoescaping and without ``attribute``, jinja2 joins the values'
+    ``str``: for strings, ``d.join(value)``. Anything else goes to jinja2's filter.
+    """
+    from jinja2 import pass_eval_context
+
+    @pass_eval_context
+    def quick_join(eval_ctx: Any, value: Any, d: str = "", attribute: Any = None):
+        """``value`` joined as jinja2's ``join`` does."""
+        if (
+            attribute is None
+            and not eval_ctx.autoescape
+            and type(value) is list
+            and type(d) is str
+            and all(type(item) is str for item in value)
+        ):
+            return d.join(value)
+        return join(eval_ctx, value, d, attribute)
+
+    return quick_join
 
 
 def _bytecode_cache(directory: str | Path | None):
