@@ -210,3 +210,35 @@ def test_pre_releases_only(slide):
     lines = text.splitlines()
     assert lines[2].startswith("No final release between 2020-09-14")
     assert "8.1.0a1, 8.1.0a2 released" in lines
+
+
+def test_the_history_index_is_freed_once_the_summary_is_made(slide, monkeypatch):
+    """The charts of html and pptx are drawn after the history index is let go."""
+    import gc
+    import weakref
+
+    from click.testing import CliRunner
+
+    from release_tool.commands import summary as command
+    from release_tool.summary import collect
+    from release_tool.summary import render as render_module
+
+    seen = []
+    original = collect.Collector.build
+
+    def build(self, request):
+        made = original(self, request)
+        seen.append(weakref.ref(self.discovery.index()))
+        return made
+
+    def render(summary, fmt):
+        gc.collect()
+        seen.append(seen[0]() is None)
+        return render_module.render(summary, fmt)
+
+    monkeypatch.setattr(collect.Collector, "build", build)
+    monkeypatch.setattr(command, "render", render)
+    args = ["--repo", str(slide), "summary", "--since", SINCE, "--until", UNTIL]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.stderr
+    assert seen[1] is True

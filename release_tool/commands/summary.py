@@ -70,6 +70,7 @@ def summary_command(settings, since, until, branches, fmt, output, notes_files, 
     )
     request = Request(since, until, branches, notes_files, title=title)
     summary = collector.build(request)
+    collector.discovery.forget_index()  # the summary is made: charts need its memory, not this
     if forge is not None:
         summary.github = github_status(forge, summary, settings.config)
     result = render(summary, fmt)
