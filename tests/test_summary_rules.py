@@ -269,3 +269,34 @@ def test_hackathons_without_series_count_for_the_series_then_in_development(tmp_
     opened = utc(2023, 2, 1)  # 8.0.0 released: integration moved to 8.1
     assert counts("8.1", utc(2023, 6, 1), opened) == (2, 1)
     assert counts("8.1", utc(2023, 6, 1), None) == (3, 1)
+
+
+def test_weekly_chart_draws_a_bar_per_week_with_prs_and_keeps_every_line():
+    """A long span has a thousand weeks per line, mostly empty: only weeks with PRs are bars."""
+    from datetime import timedelta
+
+    from matplotlib.patches import Rectangle
+
+    from release_tool.summary.charts import _pyplot, weekly
+    from release_tool.summary.model import Activity, Summary
+
+    start = datetime(2020, 1, 6, tzinfo=timezone.utc)
+    weeks = [start + timedelta(weeks=n) for n in range(1000)]
+    busy = [0] * 1000
+    busy[3], busy[998] = 2, 5
+    steady = [1] * 1000
+    idle = [0] * 1000
+    activity = Activity(0, [], 0.0, "", weeks, {"rel-v8r0": busy, "integration": steady, "x": idle})
+    summary = Summary(weeks[900], weeks[-1], "a", "b", "t", activity=activity)
+    with _pyplot() as plt:
+        fig = weekly(summary, plt)
+        ax = fig.axes[0]
+        bars = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_width() < 6]
+        assert len(bars) == 2 + 1000 + 1  # the idle line: one empty bar, for its legend entry
+        stacked = {(round(float(p.get_x()), 3), float(p.get_y())) for p in bars if p.get_height()}
+        x = [round(float(ax.convert_xunits(week)), 3) for week in weeks]
+        assert (x[998], 5.0) in stacked and (x[3], 2.0) in stacked  # steady: on top of busy
+        assert (x[500], 0.0) in stacked  # busy's empty weeks stack nothing
+        legend = [t.get_text() for t in ax.get_legend().get_texts()]
+        assert legend == ["rel-v8r0", "integration", "x"]
+        plt.close(fig)

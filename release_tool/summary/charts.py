@@ -99,7 +99,11 @@ def weekly(summary: Summary, plt):
     if activity is not None and activity.weeks:
         bottom = [0] * len(activity.weeks)
         for n, (branch, counts) in enumerate(activity.weekly.items()):
-            ax.bar(activity.weeks, counts, width=timedelta(days=5.5), bottom=bottom,
+            # weeks without a PR of the line draw nothing: only the others are bars (a long
+            # span has a thousand weeks per line, mostly empty, and each bar is slow to draw)
+            shown = [i for i, count in enumerate(counts) if count] or [0]
+            ax.bar([activity.weeks[i] for i in shown], [counts[i] for i in shown],
+                   width=timedelta(days=5.5), bottom=[bottom[i] for i in shown],
                    align="edge", label=branch, color=LINE_COLOURS[n % len(LINE_COLOURS)],
                    zorder=2)  # fmt: skip
             bottom = [a + b for a, b in zip(bottom, counts, strict=True)]
