@@ -17,8 +17,8 @@ and "warm" loads it):
 * ``notes --until TAG`` (warm);
 * ``prs --all-releases --json`` and ``notes --all-releases`` (warm, then
   ``--no-cache``), the largest outputs: every release's PRs and notes;
-* ``summary`` (text, and html over a fixed three-year window), ``tags
-  audit`` and ``patches --offline``;
+* ``summary`` (text, and html and pptx over a fixed three-year window),
+  ``tags audit`` and ``patches --offline``;
 * ``prs --json`` after a new tag: the stored index is extended.
 
 It prints time and peak RSS of each, then the slope of each command's peak
@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> None:
             import_history(records, path)
             tag = newest_tag(path)
             runs = {"git log --all": measure(["git", "log", "--all", "--format=%H %P %s"], path)}
-            for label, command in commands(tag):
+            for label, command in commands(tag, Path(tmp) / "summary.pptx"):
                 if "(cold" in label:  # the index is built and stored by this run
                     shutil.rmtree(path / ".git" / "release-tool", ignore_errors=True)
                 if "(new tag" in label:  # the stored index is extended by this run
@@ -117,8 +117,11 @@ def main(argv: list[str] | None = None) -> None:
     print(f"largest peak RSS: {top:.1f} MB ({label}; target < 250 MB)")
 
 
-def commands(tag: str) -> list[tuple[str, list[str]]]:
-    """The measured commands, in order (labels and arguments after ``--repo PATH``)."""
+def commands(tag: str, deck: Path) -> list[tuple[str, list[str]]]:
+    """The measured commands, in order (labels and arguments after ``--repo PATH``).
+
+    ``deck``: where the slide deck (``summary --format pptx``) is written.
+    """
     return [
         ("prs --until --json (--no-cache)", ["--no-cache", "prs", "--until", tag, "--json"]),
         ("prs --until --json (cold, stores)", ["prs", "--until", tag, "--json"]),
@@ -135,6 +138,7 @@ def commands(tag: str) -> list[tuple[str, list[str]]]:
         ),  # fmt: skip
         ("summary", ["summary"]),
         ("summary --format html, 3 years", [*WINDOW, "--format", "html"]),
+        ("summary --format pptx, 3 years", [*WINDOW, "--format", "pptx", "--output", str(deck)]),
         ("tags audit", ["tags", "audit"]),
         ("patches --offline", ["--github-repo", "o/n", "patches", "--offline"]),
         ("prs --json (new tag: extends)", ["prs", "--json"]),
