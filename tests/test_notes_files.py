@@ -150,3 +150,27 @@ def test_a_file_written_in_pieces_is_replaced_only_when_every_piece_is_made(tmp_
         replace_file(target, failing())
     assert target.read_bytes() == b"one\ntwo\n"
     assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]  # no temporary file left
+
+
+def test_every_releases_output_is_refused_before_the_history_walk(tmp_path, demo, monkeypatch):
+    from release_tool import proc
+
+    walks = []
+    real = proc.stream
+    monkeypatch.setattr(proc, "stream", lambda a, **k: (walks.append(a[1]), real(a, **k))[1])
+    read_only = tmp_path / "all.notes"
+    read_only.write_text("kept\n")
+    read_only.chmod(0o444)
+    for target, said in (
+        (tmp_path / "no" / "all.notes", "does not exist"),
+        (read_only, "read-only"),
+    ):
+        args = ["--repo", str(demo), "notes", "--all-releases", "--output", str(target)]
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 2, result.stderr
+        assert said in result.stderr and len(result.stderr.splitlines()) == 1
+    assert walks == [] and read_only.read_text() == "kept\n"
+    good = CliRunner().invoke(cli, ["--repo", str(demo), "notes", "--all-releases", "--output",
+                                    str(tmp_path / "all.md"), "--format", "markdown"])  # fmt: skip
+    assert good.exit_code == 0, good.stderr
+    assert (tmp_path / "all.md").read_text().startswith("#")

@@ -93,6 +93,8 @@ def notes_group(ctx, branch, until, since, version, fmt, output, write_file, rev
     if all_releases:
         if until or since or version or write_file:
             raise InputError("--all-releases takes no --until, --since, --version or --write")
+        if output is not None:
+            check_target(output)  # refused before the history walk, not after
         pieces = _all_releases(settings, branch, fmt, review, source)
         if output is not None:
             replace_file(output, (for_file(piece).encode("utf-8") for piece in pieces))
