@@ -10,7 +10,9 @@ DIRAC has), rebuilds it with ``git fast-import`` in a temporary directory
 * each command as a user runs it: a fresh ``python -m release_tool`` process
   (startup included), cold (``--no-cache``: the whole history is read);
 * ``prs``/``notes --until`` the newest final, warm: the persistent history
-  index of a previous run is reused.
+  index of a previous run is reused;
+* the floor of any notes command: an interpreter that imports click and
+  jinja2's sandbox, and nothing of release-tool.
 
 When the ``git-cliff`` binary is on ``PATH`` (``pip install git-cliff``
 ships it; it is not a dependency of the project), it is timed in the same
@@ -122,6 +124,11 @@ def main(argv: list[str] | None = None) -> None:
         timings = {}
         for label, command in commands.items():
             timings[label], _ = best_of(args.repeat, lambda c=command: tool(path, *c))
+        floor = [sys.executable, "-c", "import click, jinja2.sandbox"]
+        timings["python -c 'import click, jinja2.sandbox'"], _ = best_of(
+            args.repeat,
+            lambda: subprocess.run(floor, check=True, capture_output=True, env=tool_env()),
+        )
         cliff = cliff_commands(path, Path(tmp), tag)
         if cliff is not None:
             timings[f"git-cliff {cliff['one'][-1]}"], _ = best_of(
