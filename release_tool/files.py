@@ -23,7 +23,6 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -85,6 +84,8 @@ def replace_file(path: Path, data: bytes | Iterable[bytes]) -> None:
     info = check_target(path)
     mode = stat.S_IMODE(info.st_mode) if info is not None else 0o666 & ~_umask()
     try:
+        import tempfile  # here: a command that writes nothing does not load it
+
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     except OSError as exc:
         raise ReleaseToolError(f"cannot write {path}: {exc.strerror}") from None

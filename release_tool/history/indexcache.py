@@ -28,7 +28,6 @@ import logging
 import os
 import pickle
 import struct
-import tempfile
 import weakref
 import zlib
 from array import array
@@ -351,6 +350,8 @@ def store(
         directory.mkdir(parents=True, exist_ok=True)
         query = {name: getattr(index, name) for name in QUERY}
         query["entries"] = entry_columns(query["entries"])
+        import tempfile  # here: a command that writes nothing does not load it
+
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{FILE}.")
         try:
             with os.fdopen(fd, "wb") as handle:
