@@ -358,13 +358,15 @@ class Discovery:
         that merged this one is not "already shipped".
         """
         found: dict[str, str] = {}
+        # ``index.contains(spec.until, release.commit)``, without a call per release
+        until_bit, point_bits, own_key = index.point_bit[spec.until], index.point_bits, spec.key
         for pr in prs:
             best: Release | None = None
             for n in positions[pr.ref]:
                 for key, release in firsts.get(n, ()):  # ascending versions
                     if best is not None and release.version >= best.version:
                         break
-                    if key != spec.key and not index.contains(spec.until, release.commit):
+                    if key != own_key and not point_bits[release.commit] & until_bit:
                         best = release
                         break
             if best is not None:

@@ -18,6 +18,7 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from operator import attrgetter
 
 from .prmessages import MERGE, NESTED, SQUASH, SWEEP, PrMark, cherry_picked_from, classify
 
@@ -26,6 +27,8 @@ MAINLINE = -1
 QUERY_STATE = ("points", "point_bit", "pr_bits", "point_bits", "entries", "first_parents",
                "point_number", "entry_commits")  # fmt: skip
 _KIND_RANK = {MERGE: 0, SQUASH: 1, SWEEP: 2, NESTED: 3}
+#: The order of a range's PRs: oldest merge first.
+_BY_MERGE = attrgetter("merged_at", "number")
 
 #: One commit as the git adapter reads it: sha, parent shas, commit time, author, message.
 Record = tuple[str, list[str], int, str, str]
@@ -262,7 +265,7 @@ class HistoryIndex:
         if old.missing_parents:
             return None
         release = old.drop if consume else lambda *names: None
-        release(*QUERY_STATE, "pr_at")  # every answer of ``old`` is computed again
+        release(*QUERY_STATE, "pr_at", "repeated_refs")  # every answer of ``old`` is computed again
         new_shas: list[str] = []
         new_parents: list[list[str]] = []
         marks: dict[int, PrMark] = {}
@@ -469,13 +472,29 @@ class HistoryIndex:
         """
         base = self.pr_bits[since] if since is not None else 0
         bits = self.pr_bits[until] & ~base
-        dropped: set[str] = set()
-        for point in also:  # off our history: its PRs came in again by other commits
-            extra = self.pr_bits[point] & ~base
-            bits &= ~extra
-            dropped.update(self.entries[b].ref for b in iter_bits(extra))
-        entries = (self.entries[b] for b in iter_bits(bits))
-        return dedupe(e for e in entries if e.ref not in dropped)
+        extra = 0  # off our history: their PRs came in again by other commits
+        for point in also:
+            extra |= self.pr_bits[point] & ~base
+        bits &= ~extra
+        entries = self.entries
+        return _one_per_ref([entries[b] for b in iter_bits(bits)], self.repeated_refs, extra)
+
+    @cached_property
+    def repeated_refs(self) -> dict[str, list[int]]:
+        """The entry numbers of each PR ref that has several entries (merged, then swept).
+
+        Few refs repeat: a range whose other refs are all unique needs no
+        look-up among the others' entries to drop or deduplicate them.
+        """
+        entries = self.entries
+        column = entries.refs() if isinstance(entries, StoredEntries) else [e.ref for e in entries]
+        first: dict[str, int] = {}
+        repeated: dict[str, list[int]] = {}
+        for n, ref in enumerate(column):
+            k = first.setdefault(ref, n)
+            if k != n:
+                repeated.setdefault(ref, [k]).append(n)
+        return repeated
 
     def first_parent_walk(self, point: str, stop: set[int]) -> Iterator[PullRequest | None]:
         """Along the first parents from ``point``: each commit's PR (its merge or squash), or None.
@@ -603,6 +622,35 @@ def _children_first(parents: list[list[int]]) -> list[int] | None:
     return order
 
 
+def _one_per_ref(
+    entries: list[PullRequest], repeated: dict[str, list[int]], dropped: int
+) -> list[PullRequest]:
+    """:func:`dedupe` of ``entries`` without the refs that have an entry in ``dropped`` bits.
+
+    Only the refs in ``repeated`` can have another entry (in ``dropped`` or
+    in ``entries``): the others are kept as they are. The result is the
+    same list as :func:`dedupe`'s, ties in the same order.
+    """
+    out: list[PullRequest] = []
+    slot: dict[str, int] = {}  # where a repeated ref is in ``out``
+    for pr in entries:
+        ref = pr.ref
+        numbers = repeated.get(ref)
+        if numbers is None:
+            out.append(pr)
+            continue
+        if any(dropped >> n & 1 for n in numbers):
+            continue
+        k = slot.get(ref)
+        if k is None:
+            slot[ref] = len(out)
+            out.append(pr)
+        elif (pr.rank, pr.merged_at) < (out[k].rank, out[k].merged_at):
+            out[k] = pr
+    out.sort(key=_BY_MERGE)
+    return out
+
+
 def dedupe(prs: Iterable[PullRequest]) -> list[PullRequest]:
     """One entry per PR ref (the same PR reached by two paths), oldest merge first."""
     best: dict[str, PullRequest] = {}
@@ -610,4 +658,4 @@ def dedupe(prs: Iterable[PullRequest]) -> list[PullRequest]:
         current = best.get(pr.ref)
         if current is None or (pr.rank, pr.merged_at) < (current.rank, current.merged_at):
             best[pr.ref] = pr
-    return sorted(best.values(), key=lambda pr: (pr.merged_at, pr.number))
+    return sorted(best.values(), key=_BY_MERGE)
