@@ -142,6 +142,7 @@ class HistoryIndex:
         authors: dict[int, str] = {}
         marks: dict[int, PrMark] = {}
         cherries: dict[int, list[str]] = {}
+        skewed = False  # a parent read before one of its children
         for i, (sha, parent_shas, time, author, message) in enumerate(records):
             # Number parents as soon as they are read: no parent hashes are kept,
             # only the few children still waiting for theirs.
@@ -154,6 +155,8 @@ class HistoryIndex:
                 j = index.get(p, -1)
                 if j == -1:
                     waiting.setdefault(p, []).append((i, position))
+                else:
+                    skewed = True
                 numbered.append(j)
             parents.append(numbered)
             _read_message(i, len(parent_shas), time, author, message, marks, times, authors,
@@ -164,7 +167,7 @@ class HistoryIndex:
         del waiting
         self.shas, self.index, self.parents = shas, index, parents
         del shas, index, parents
-        order = _children_first(self.parents)
+        order = _children_first(self.parents) if skewed else None
         if order is not None:  # clock skew: re-sort, then number again
             marks, cherries, times, authors = self._renumber(order, marks, cherries, times, authors)
         self.owner = self._owners(marks)
@@ -354,26 +357,20 @@ class HistoryIndex:
         """The PRs of the history by commit index, with nesting, sweeps and reverts resolved."""
         prs: dict[int, PullRequest] = {}
         hints: dict[int, list[int | str]] = {}
+        shas, owners = self.shas, self.owner
         for i, mark in marks.items():
-            owner = self.owner[i]
+            owner = owners[i]
             container = marks.get(owner) if owner != MAINLINE else None
             if container is not None and container.kind == SWEEP:
                 hints.setdefault(owner, []).append(mark.number)  # the swept copy of a PR
                 continue
             kind = NESTED if container is not None else mark.kind
-            prs[i] = PullRequest(
-                number=mark.number,
-                ref=mark.ref,
-                kind=kind,
-                title=mark.title,
-                commit=self.shas[i],
-                merged_at=times[i],
-                author=mark.owner or authors[i],
-                head=mark.head,
-                origin=mark.origin,
-                parent=container.number if container is not None else None,
-                reverts=mark.reverts,
-            )
+            parent = container.number if container is not None else None
+            # Positional (number, ref, kind, title, commit, merged_at, author, head, origin,
+            # parent, reverts): keyword arguments cost a third of making an entry.
+            prs[i] = PullRequest(mark.number, mark.ref, kind, mark.title, shas[i], times[i],
+                                 mark.owner or authors[i], mark.head, mark.origin, parent,
+                                 mark.reverts)  # fmt: skip
         for i, shas in cherries.items():
             owner = self.owner[i]
             if owner in prs and prs[owner].kind == SWEEP:

@@ -99,8 +99,12 @@ def _sweep_origin(
     title: str, head: str | None, message: str
 ) -> tuple[bool, int | None, str | None]:
     """Whether a PR is a sweep, and the PR number or commit it copies when known."""
-    if not title.startswith("[") and not (head and head.startswith("cherry-pick-2-")):
-        return False, None, None  # the common case, decided without a regular expression
+    # The common case, decided without a regular expression: a sweep title has
+    # "[" and ":" around the five letters of "sweep" (one character each, whatever the case).
+    if not (title[:1] == "[" and title[6:7] == ":") and not (
+        head and head.startswith("cherry-pick-2-")
+    ):
+        return False, None, None
     branch = _SWEEP_BRANCH.match(head or "")
     titled = _SWEEP_TITLE.match(title)
     if not branch and not titled:
@@ -125,12 +129,11 @@ def classify(message: str, parent_count: int) -> PrMark | None:
     if parent_count > 1 and subject.startswith("Merge pull request #"):
         match = _GITHUB_MERGE.match(subject)
         if match:
-            source = match.group(2)
+            number, source = match.groups()
             owner, _, head = source.partition("/")
             title = _first_body_line(message) or subject
-            return _with_extras(
-                int(match.group(1)), "#", title, message, owner or None, head or source, True
-            )
+            return _with_extras(int(number), "#", title, message, owner or None, head or source,
+                                True)  # fmt: skip
     if parent_count > 1 and "See merge request" in message:
         match = _GITLAB_MERGE.search(message)
         if match:
