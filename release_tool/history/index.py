@@ -18,7 +18,8 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from operator import attrgetter
+from itertools import accumulate, count
+from operator import add, attrgetter
 
 from .prmessages import MERGE, NESTED, SQUASH, SWEEP, PrMark, cherry_picked_from, classify
 
@@ -105,23 +106,25 @@ def entry_columns(entries: Sequence[PullRequest]) -> list[list]:
 
 
 def iter_bits(bits: int) -> Iterator[int]:
-    """Indices of the set bits of ``bits``, lowest first.
+    """Indices of the set bits of ``bits`` (not negative), lowest first.
 
-    Few bits are peeled off one at a time; many are found in the binary
-    string, so a wide set costs one conversion instead of one big-int
-    operation per bit.
+    Few bits are peeled off one at a time. Many are found in the binary
+    string, without a Python step per bit: the k-th set bit (from 0) is at
+    the total length of the runs of zeros below it, plus k.
     """
     if bits.bit_count() <= 16:
-        while bits:
-            low = bits & -bits
-            yield low.bit_length() - 1
-            bits ^= low
-        return
-    text = bin(bits)[:1:-1]  # lowest bit first
-    pos = text.find("1")
-    while pos != -1:
-        yield pos
-        pos = text.find("1", pos + 1)
+        return _peel_bits(bits)
+    zeros = bin(bits)[:1:-1].split("1")  # lowest bit first
+    zeros.pop()  # the zeros above the highest bit: none
+    return map(add, accumulate(map(len, zeros)), count())
+
+
+def _peel_bits(bits: int) -> Iterator[int]:
+    """Indices of the set bits of ``bits``, lowest first, one big-int step each."""
+    while bits:
+        low = bits & -bits
+        yield low.bit_length() - 1
+        bits ^= low
 
 
 class HistoryIndex:
