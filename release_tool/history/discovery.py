@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from itertools import islice
 
 from ..collector import collector_paused
 from ..core.lines import INTEGRATION, ReleaseLine, line_for, releases_on_line
@@ -168,16 +169,24 @@ class Discovery:
 
     def _with_progress(self, records: Iterator[Record]) -> Iterator[Record]:
         """Pass records through, reporting progress when the walk takes over a second."""
+        if not self.progress:
+            yield from records
+            return
         start = last = time.monotonic()
         count = 0
-        for count, record in enumerate(records, start=1):
-            if self.progress and count % 5000 == 0:
+        records = iter(records)
+        # In batches, so that no Python step is taken per record beyond handing it
+        # on; small ones (a few come in each read of git's output), so that the
+        # records are indexed while git writes the next ones.
+        while batch := list(islice(records, 250)):
+            count += len(batch)
+            if count % 5000 == 0:
                 now = time.monotonic()
                 if now - start > 1 and now - last > 1:
                     self.progress(f"reading history: {count:,} commits")
                     last = now
-            yield record
-        if self.progress and time.monotonic() - start > 1:
+            yield from batch
+        if time.monotonic() - start > 1:
             self.progress(f"read {count:,} commits")
 
     # -- building ranges ----------------------------------------------------------
