@@ -122,8 +122,8 @@ def _sweep_origin(
 
 def classify(message: str, parent_count: int) -> PrMark | None:
     """The pull request a commit message records, or None for an ordinary commit."""
-    subject, _, _ = message.partition("\n")
-    subject = subject.strip()
+    end = message.find("\n")  # not partition: that would copy the whole body too
+    subject = (message if end == -1 else message[:end]).strip()
     if not subject:
         return None
     if parent_count > 1 and subject.startswith("Merge pull request #"):
@@ -146,7 +146,7 @@ def classify(message: str, parent_count: int) -> PrMark | None:
             title = lines[0] if lines else subject
             head = head_match.group(1) if head_match else None
             return _with_extras(int(match.group(2)), "!", title, message, None, head, True)
-    if subject[:6].lower() == "sweep:" or subject[:6].lower() == "sweep ":
+    if subject[:6].lower() in ("sweep:", "sweep "):
         match = _SWEEP_COMMIT.match(subject)
         if match:
             number = int(match.group(1))
