@@ -338,16 +338,21 @@ class HistoryIndex:
         over any PR, and among PRs the one merged first.
         """
         owner = [-2] * len(self.shas)  # -2: not reached yet
+        merges = {i for i, mark in marks.items() if mark.merge_commit}
         for i, parents in enumerate(self.parents):
             label = owner[i]
             if label == -2:
                 label = owner[i] = MAINLINE
-            mark = marks.get(i)
-            side = i if mark is not None and mark.merge_commit else label
-            for n, p in enumerate(parents):
-                new = label if n == 0 else side
-                if new == MAINLINE or owner[p] != MAINLINE:
-                    owner[p] = new
+            if not parents:
+                continue
+            first = parents[0]  # most commits have this one parent only
+            if label == MAINLINE or owner[first] != MAINLINE:
+                owner[first] = label
+            if len(parents) > 1:
+                side = i if i in merges else label
+                for p in parents[1:]:
+                    if side == MAINLINE or owner[p] != MAINLINE:
+                        owner[p] = side
         return owner
 
     def _pull_requests(
