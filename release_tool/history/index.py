@@ -365,7 +365,7 @@ class HistoryIndex:
         """The PRs of the history by commit index, with nesting, sweeps and reverts resolved."""
         prs: dict[int, PullRequest] = {}
         hints: dict[int, list[int | str]] = {}
-        shas, owners = self.shas, self.owner
+        sha_of, owners = self.shas, self.owner
         for i, mark in marks.items():
             owner = owners[i]
             container = marks.get(owner) if owner != MAINLINE else None
@@ -376,7 +376,7 @@ class HistoryIndex:
             parent = container.number if container is not None else None
             # Positional (number, ref, kind, title, commit, merged_at, author, head, origin,
             # parent, reverts): keyword arguments cost a third of making an entry.
-            prs[i] = PullRequest(mark.number, mark.ref, kind, mark.title, shas[i], times[i],
+            prs[i] = PullRequest(mark.number, mark.ref, kind, mark.title, sha_of[i], times[i],
                                  mark.owner or authors[i], mark.head, mark.origin, parent,
                                  mark.reverts)  # fmt: skip
         for i, shas in cherries.items():
