@@ -112,3 +112,31 @@ def test_one_per_ref_is_dedupe_without_the_dropped_refs():
         kept = [pr for n, pr in enumerate(entries) if not dropped >> n & 1]
         expected = dedupe(pr for pr in kept if pr.ref not in gone)
         assert list(map(id, _one_per_ref(kept, repeated, dropped))) == list(map(id, expected))
+
+
+SWEPT = [  # newest first: PR #5 merged on one line, swept onto another
+    rec("t2", ["s1"], 9, "sweep: #5 Fix thing"),
+    rec("s1", ["r"], 8, "work on the other line"),
+    rec("m5", ["a0", "f5"], 7, "Merge pull request #5 from dev/five\n\nFix thing"),
+    rec("f5", ["a0"], 6, "fix (#6)"),
+    rec("a0", ["r"], 5, "start"),
+    rec("r", [], 1, "root"),
+]
+
+
+def test_between_each_answers_as_between_does():
+    """Many ranges at once (with the repeated refs' table) give each range's own answer."""
+    index = HistoryIndex(SWEPT, ["t2", "m5", "s1", "a0", "r"])
+    queries = [
+        ("t2", "r", []),
+        ("m5", "r", []),
+        ("t2", "s1", ["m5"]),
+        ("t2", None, ["m5"]),
+        ("m5", None, ["t2"]),
+        ("t2", None, []),
+    ]
+    alone = [index.between(*query) for query in queries]
+    assert [[(pr.ref, pr.kind) for pr in prs] for prs in alone][2:4] == [[], []]
+    assert [(pr.ref, pr.kind) for pr in alone[0]] == [("#5", "sweep")]
+    each = index.between_each(queries)
+    assert [list(map(id, prs)) for prs in each] == [list(map(id, prs)) for prs in alone]

@@ -322,11 +322,10 @@ class Discovery:
         """The PR lists of ``specs``, from one index."""
         points = [s.until for s in specs] + [s.since for s in specs if s.since]
         index = self.index(points)
-        ranges = []
         for spec in specs:
             self._check_range(index, spec)
-            ranges.append((spec, index.between(spec.until, spec.since,
-                                               [r.commit for r in spec.excluded])))  # fmt: skip
+        queries = [(s.until, s.since, [r.commit for r in s.excluded]) for s in specs]
+        ranges = list(zip(specs, index.between_each(queries), strict=True))
         positions = index.positions_of(pr.ref for _, prs in ranges for pr in prs)
         firsts = self._line_firsts(index, index.mask_of(positions))
         return [PrList(spec, prs, self._first_released(index, spec, prs, firsts, positions))

@@ -271,7 +271,7 @@ class HistoryIndex:
         if old.missing_parents:
             return None
         release = old.drop if consume else lambda *names: None
-        release(*QUERY_STATE, "pr_at", "repeated_refs")  # every answer of ``old`` is computed again
+        release(*QUERY_STATE, "pr_at")  # every answer of ``old`` is computed again
         new_shas: list[str] = []
         new_parents: list[list[str]] = []
         marks: dict[int, PrMark] = {}
@@ -475,6 +475,29 @@ class HistoryIndex:
         releases tagged off the range's history, whose PRs the range's
         branch merged again through other commits).
         """
+        return self._between(until, since, also, None)
+
+    def between_each(
+        self, queries: Sequence[tuple[str, str | None, Iterable[str]]]
+    ) -> list[list[PullRequest]]:
+        """:meth:`between` of each ``(until, since, also)``, for many ranges at once.
+
+        One pass over the entries first finds the few refs that have several
+        (merged, then swept): a range whose other refs are all unique keeps
+        them without looking at the entries of ``also`` or deduplicating.
+        A single range is answered without that pass.
+        """
+        repeated = self._repeated_refs() if len(queries) > 1 else None
+        return [self._between(until, since, also, repeated) for until, since, also in queries]
+
+    def _between(
+        self,
+        until: str,
+        since: str | None,
+        also: Iterable[str],
+        repeated: dict[str, list[int]] | None,
+    ) -> list[PullRequest]:
+        """:meth:`between`, with the table of repeated refs or without it (None)."""
         base = self.pr_bits[since] if since is not None else 0
         bits = self.pr_bits[until] & ~base
         extra = 0  # off our history: their PRs came in again by other commits
@@ -482,15 +505,14 @@ class HistoryIndex:
             extra |= self.pr_bits[point] & ~base
         bits &= ~extra
         entries = self.entries
-        return _one_per_ref([entries[b] for b in iter_bits(bits)], self.repeated_refs, extra)
+        picked = [entries[b] for b in iter_bits(bits)]
+        if repeated is not None:
+            return _one_per_ref(picked, repeated, extra)
+        dropped = {entries[b].ref for b in iter_bits(extra)}
+        return dedupe(e for e in picked if e.ref not in dropped)
 
-    @cached_property
-    def repeated_refs(self) -> dict[str, list[int]]:
-        """The entry numbers of each PR ref that has several entries (merged, then swept).
-
-        Few refs repeat: a range whose other refs are all unique needs no
-        look-up among the others' entries to drop or deduplicate them.
-        """
+    def _repeated_refs(self) -> dict[str, list[int]]:
+        """The entry numbers of each PR ref that has several entries, in one pass."""
         entries = self.entries
         column = entries.refs() if isinstance(entries, StoredEntries) else [e.ref for e in entries]
         first: dict[str, int] = {}
