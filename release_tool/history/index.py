@@ -440,16 +440,23 @@ class HistoryIndex:
         pts_of: list[int | None] = [None] * n
         pr_out: dict[str, int] = {}
         pt_out: dict[str, int] = {}
+        parents = self.parents
         for i in range(n - 1, -1, -1):
-            k = pr_pos.get(i)
-            prs_here = 0 if k is None else 1 << k
-            pts_here = point_index.get(i, 0)
-            for p in self.parents[i]:
-                prs_here |= prs_of[p]
-                pts_here |= pts_of[p]
+            prs_here = pts_here = 0
+            for p in parents[i]:
+                if prs_here or pts_here:
+                    prs_here |= prs_of[p]
+                    pts_here |= pts_of[p]
+                else:  # the first parent's sets themselves (ints are immutable): a
+                    # plain commit copies nothing, however many PRs the sets hold
+                    prs_here, pts_here = prs_of[p], pts_of[p]
                 children[p] -= 1
                 if children[p] == 0:  # no one else needs the parent's sets
                     prs_of[p] = pts_of[p] = None
+            k = pr_pos.get(i)
+            if k is not None:
+                prs_here |= 1 << k
+            pts_here |= point_index.get(i, 0)
             if children[i]:
                 prs_of[i] = prs_here
                 pts_of[i] = pts_here
