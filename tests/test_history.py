@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import random
 
-from release_tool.history.index import HistoryIndex, _children_first, iter_bits
+from release_tool.history.index import (
+    HistoryIndex,
+    PullRequest,
+    _children_first,
+    _one_per_ref,
+    dedupe,
+    iter_bits,
+)
 
 
 def rec(sha: str, parents: list[str], time: int, message: str):
@@ -84,3 +91,52 @@ def test_first_per_group_in_a_mask_equals_the_unmasked_answer():
         index.mask_of(index.positions_of(["#404"])) == 0
         and index.first_per_group(ordered, mask=0) == {}
     )
+
+
+def test_one_per_ref_is_dedupe_without_the_dropped_refs():
+    """The fast path of ``between`` gives what dedupe gives, ties and drops included."""
+    rng = random.Random(11)
+    kinds = ["merge", "squash", "sweep", "nested"]
+    for _ in range(300):
+        entries = [
+            PullRequest(rng.randint(1, 6), rng.choice("#!") + str(rng.randint(1, 6)),
+                        rng.choice(kinds), "t", f"c{n}", rng.randint(1, 4), None, None)
+            for n in range(rng.randint(0, 12))
+        ]  # fmt: skip
+        numbers: dict[str, list[int]] = {}
+        for n, pr in enumerate(entries):
+            numbers.setdefault(pr.ref, []).append(n)
+        repeated = {ref: found for ref, found in numbers.items() if len(found) > 1}
+        dropped = sum(1 << n for n in range(len(entries)) if rng.random() < 0.2)
+        gone = {entries[n].ref for n in iter_bits(dropped)}
+        kept = [pr for n, pr in enumerate(entries) if not dropped >> n & 1]
+        expected = dedupe(pr for pr in kept if pr.ref not in gone)
+        assert list(map(id, _one_per_ref(kept, repeated, dropped))) == list(map(id, expected))
+
+
+SWEPT = [  # newest first: PR #5 merged on one line, swept onto another
+    rec("t2", ["s1"], 9, "sweep: #5 Fix thing"),
+    rec("s1", ["r"], 8, "work on the other line"),
+    rec("m5", ["a0", "f5"], 7, "Merge pull request #5 from dev/five\n\nFix thing"),
+    rec("f5", ["a0"], 6, "fix (#6)"),
+    rec("a0", ["r"], 5, "start"),
+    rec("r", [], 1, "root"),
+]
+
+
+def test_between_each_answers_as_between_does():
+    """Many ranges at once (with the repeated refs' table) give each range's own answer."""
+    index = HistoryIndex(SWEPT, ["t2", "m5", "s1", "a0", "r"])
+    queries = [
+        ("t2", "r", []),
+        ("m5", "r", []),
+        ("t2", "s1", ["m5"]),
+        ("t2", None, ["m5"]),
+        ("m5", None, ["t2"]),
+        ("t2", None, []),
+    ]
+    alone = [index.between(*query) for query in queries]
+    assert [[(pr.ref, pr.kind) for pr in prs] for prs in alone][2:4] == [[], []]
+    assert [(pr.ref, pr.kind) for pr in alone[0]] == [("#5", "sweep")]
+    each = index.between_each(queries)
+    assert [list(map(id, prs)) for prs in each] == [list(map(id, prs)) for prs in alone]

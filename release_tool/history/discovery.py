@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from itertools import islice
 
 from ..collector import collector_paused
 from ..core.lines import INTEGRATION, ReleaseLine, line_for, releases_on_line
@@ -168,16 +169,24 @@ class Discovery:
 
     def _with_progress(self, records: Iterator[Record]) -> Iterator[Record]:
         """Pass records through, reporting progress when the walk takes over a second."""
+        if not self.progress:
+            yield from records
+            return
         start = last = time.monotonic()
         count = 0
-        for count, record in enumerate(records, start=1):
-            if self.progress and count % 5000 == 0:
+        records = iter(records)
+        # In batches, so that no Python step is taken per record beyond handing it
+        # on; small ones (a few come in each read of git's output), so that the
+        # records are indexed while git writes the next ones.
+        while batch := list(islice(records, 250)):
+            count += len(batch)
+            if count % 5000 == 0:
                 now = time.monotonic()
                 if now - start > 1 and now - last > 1:
                     self.progress(f"reading history: {count:,} commits")
                     last = now
-            yield record
-        if self.progress and time.monotonic() - start > 1:
+            yield from batch
+        if time.monotonic() - start > 1:
             self.progress(f"read {count:,} commits")
 
     # -- building ranges ----------------------------------------------------------
@@ -313,11 +322,10 @@ class Discovery:
         """The PR lists of ``specs``, from one index."""
         points = [s.until for s in specs] + [s.since for s in specs if s.since]
         index = self.index(points)
-        ranges = []
         for spec in specs:
             self._check_range(index, spec)
-            ranges.append((spec, index.between(spec.until, spec.since,
-                                               [r.commit for r in spec.excluded])))  # fmt: skip
+        queries = [(s.until, s.since, [r.commit for r in s.excluded]) for s in specs]
+        ranges = list(zip(specs, index.between_each(queries), strict=True))
         positions = index.positions_of(pr.ref for _, prs in ranges for pr in prs)
         firsts = self._line_firsts(index, index.mask_of(positions))
         return [PrList(spec, prs, self._first_released(index, spec, prs, firsts, positions))
@@ -358,13 +366,15 @@ class Discovery:
         that merged this one is not "already shipped".
         """
         found: dict[str, str] = {}
+        # ``index.contains(spec.until, release.commit)``, without a call per release
+        until_bit, point_bits, own_key = index.point_bit[spec.until], index.point_bits, spec.key
         for pr in prs:
             best: Release | None = None
             for n in positions[pr.ref]:
                 for key, release in firsts.get(n, ()):  # ascending versions
                     if best is not None and release.version >= best.version:
                         break
-                    if key != spec.key and not index.contains(spec.until, release.commit):
+                    if key != own_key and not point_bits[release.commit] & until_bit:
                         best = release
                         break
             if best is not None:

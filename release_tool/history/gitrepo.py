@@ -281,8 +281,7 @@ class GitRepo:
                 for chunk in chunks:
                     records = (pending + decoder.decode(chunk)).split("\x1e\n")
                     pending = records.pop()
-                    for raw in records:
-                        yield _record(raw)
+                    yield from map(_record, records)
                 pending += decoder.decode(b"", final=True)
                 if pending.strip():
                     yield _record(pending.rstrip("\x1e\n"))

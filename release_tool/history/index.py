@@ -18,6 +18,8 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import accumulate, count
+from operator import add, attrgetter
 
 from .prmessages import MERGE, NESTED, SQUASH, SWEEP, PrMark, cherry_picked_from, classify
 
@@ -26,6 +28,8 @@ MAINLINE = -1
 QUERY_STATE = ("points", "point_bit", "pr_bits", "point_bits", "entries", "first_parents",
                "point_number", "entry_commits")  # fmt: skip
 _KIND_RANK = {MERGE: 0, SQUASH: 1, SWEEP: 2, NESTED: 3}
+#: The order of a range's PRs: oldest merge first.
+_BY_MERGE = attrgetter("merged_at", "number")
 
 #: One commit as the git adapter reads it: sha, parent shas, commit time, author, message.
 Record = tuple[str, list[str], int, str, str]
@@ -102,23 +106,25 @@ def entry_columns(entries: Sequence[PullRequest]) -> list[list]:
 
 
 def iter_bits(bits: int) -> Iterator[int]:
-    """Indices of the set bits of ``bits``, lowest first.
+    """Indices of the set bits of ``bits`` (not negative), lowest first.
 
-    Few bits are peeled off one at a time; many are found in the binary
-    string, so a wide set costs one conversion instead of one big-int
-    operation per bit.
+    Few bits are peeled off one at a time. Many are found in the binary
+    string, without a Python step per bit: the k-th set bit (from 0) is at
+    the total length of the runs of zeros below it, plus k.
     """
     if bits.bit_count() <= 16:
-        while bits:
-            low = bits & -bits
-            yield low.bit_length() - 1
-            bits ^= low
-        return
-    text = bin(bits)[:1:-1]  # lowest bit first
-    pos = text.find("1")
-    while pos != -1:
-        yield pos
-        pos = text.find("1", pos + 1)
+        return _peel_bits(bits)
+    zeros = bin(bits)[:1:-1].split("1")  # lowest bit first
+    zeros.pop()  # the zeros above the highest bit: none
+    return map(add, accumulate(map(len, zeros)), count())
+
+
+def _peel_bits(bits: int) -> Iterator[int]:
+    """Indices of the set bits of ``bits``, lowest first, one big-int step each."""
+    while bits:
+        low = bits & -bits
+        yield low.bit_length() - 1
+        bits ^= low
 
 
 class HistoryIndex:
@@ -139,6 +145,7 @@ class HistoryIndex:
         authors: dict[int, str] = {}
         marks: dict[int, PrMark] = {}
         cherries: dict[int, list[str]] = {}
+        skewed = False  # a parent read before one of its children
         for i, (sha, parent_shas, time, author, message) in enumerate(records):
             # Number parents as soon as they are read: no parent hashes are kept,
             # only the few children still waiting for theirs.
@@ -151,6 +158,8 @@ class HistoryIndex:
                 j = index.get(p, -1)
                 if j == -1:
                     waiting.setdefault(p, []).append((i, position))
+                else:
+                    skewed = True
                 numbered.append(j)
             parents.append(numbered)
             _read_message(i, len(parent_shas), time, author, message, marks, times, authors,
@@ -161,7 +170,7 @@ class HistoryIndex:
         del waiting
         self.shas, self.index, self.parents = shas, index, parents
         del shas, index, parents
-        order = _children_first(self.parents)
+        order = _children_first(self.parents) if skewed else None
         if order is not None:  # clock skew: re-sort, then number again
             marks, cherries, times, authors = self._renumber(order, marks, cherries, times, authors)
         self.owner = self._owners(marks)
@@ -329,16 +338,21 @@ class HistoryIndex:
         over any PR, and among PRs the one merged first.
         """
         owner = [-2] * len(self.shas)  # -2: not reached yet
+        merges = {i for i, mark in marks.items() if mark.merge_commit}
         for i, parents in enumerate(self.parents):
             label = owner[i]
             if label == -2:
                 label = owner[i] = MAINLINE
-            mark = marks.get(i)
-            side = i if mark is not None and mark.merge_commit else label
-            for n, p in enumerate(parents):
-                new = label if n == 0 else side
-                if new == MAINLINE or owner[p] != MAINLINE:
-                    owner[p] = new
+            if not parents:
+                continue
+            first = parents[0]  # most commits have this one parent only
+            if label == MAINLINE or owner[first] != MAINLINE:
+                owner[first] = label
+            if len(parents) > 1:
+                side = i if i in merges else label
+                for p in parents[1:]:
+                    if side == MAINLINE or owner[p] != MAINLINE:
+                        owner[p] = side
         return owner
 
     def _pull_requests(
@@ -351,26 +365,20 @@ class HistoryIndex:
         """The PRs of the history by commit index, with nesting, sweeps and reverts resolved."""
         prs: dict[int, PullRequest] = {}
         hints: dict[int, list[int | str]] = {}
+        sha_of, owners = self.shas, self.owner
         for i, mark in marks.items():
-            owner = self.owner[i]
+            owner = owners[i]
             container = marks.get(owner) if owner != MAINLINE else None
             if container is not None and container.kind == SWEEP:
                 hints.setdefault(owner, []).append(mark.number)  # the swept copy of a PR
                 continue
             kind = NESTED if container is not None else mark.kind
-            prs[i] = PullRequest(
-                number=mark.number,
-                ref=mark.ref,
-                kind=kind,
-                title=mark.title,
-                commit=self.shas[i],
-                merged_at=times[i],
-                author=mark.owner or authors[i],
-                head=mark.head,
-                origin=mark.origin,
-                parent=container.number if container is not None else None,
-                reverts=mark.reverts,
-            )
+            parent = container.number if container is not None else None
+            # Positional (number, ref, kind, title, commit, merged_at, author, head, origin,
+            # parent, reverts): keyword arguments cost a third of making an entry.
+            prs[i] = PullRequest(mark.number, mark.ref, kind, mark.title, sha_of[i], times[i],
+                                 mark.owner or authors[i], mark.head, mark.origin, parent,
+                                 mark.reverts)  # fmt: skip
         for i, shas in cherries.items():
             owner = self.owner[i]
             if owner in prs and prs[owner].kind == SWEEP:
@@ -432,16 +440,23 @@ class HistoryIndex:
         pts_of: list[int | None] = [None] * n
         pr_out: dict[str, int] = {}
         pt_out: dict[str, int] = {}
+        parents = self.parents
         for i in range(n - 1, -1, -1):
-            k = pr_pos.get(i)
-            prs_here = 0 if k is None else 1 << k
-            pts_here = point_index.get(i, 0)
-            for p in self.parents[i]:
-                prs_here |= prs_of[p]
-                pts_here |= pts_of[p]
+            prs_here = pts_here = 0
+            for p in parents[i]:
+                if prs_here or pts_here:
+                    prs_here |= prs_of[p]
+                    pts_here |= pts_of[p]
+                else:  # the first parent's sets themselves (ints are immutable): a
+                    # plain commit copies nothing, however many PRs the sets hold
+                    prs_here, pts_here = prs_of[p], pts_of[p]
                 children[p] -= 1
                 if children[p] == 0:  # no one else needs the parent's sets
                     prs_of[p] = pts_of[p] = None
+            k = pr_pos.get(i)
+            if k is not None:
+                prs_here |= 1 << k
+            pts_here |= point_index.get(i, 0)
             if children[i]:
                 prs_of[i] = prs_here
                 pts_of[i] = pts_here
@@ -467,15 +482,53 @@ class HistoryIndex:
         releases tagged off the range's history, whose PRs the range's
         branch merged again through other commits).
         """
+        return self._between(until, since, also, None)
+
+    def between_each(
+        self, queries: Sequence[tuple[str, str | None, Iterable[str]]]
+    ) -> list[list[PullRequest]]:
+        """:meth:`between` of each ``(until, since, also)``, for many ranges at once.
+
+        One pass over the entries first finds the few refs that have several
+        (merged, then swept): a range whose other refs are all unique keeps
+        them without looking at the entries of ``also`` or deduplicating.
+        A single range is answered without that pass.
+        """
+        repeated = self._repeated_refs() if len(queries) > 1 else None
+        return [self._between(until, since, also, repeated) for until, since, also in queries]
+
+    def _between(
+        self,
+        until: str,
+        since: str | None,
+        also: Iterable[str],
+        repeated: dict[str, list[int]] | None,
+    ) -> list[PullRequest]:
+        """:meth:`between`, with the table of repeated refs or without it (None)."""
         base = self.pr_bits[since] if since is not None else 0
         bits = self.pr_bits[until] & ~base
-        dropped: set[str] = set()
-        for point in also:  # off our history: its PRs came in again by other commits
-            extra = self.pr_bits[point] & ~base
-            bits &= ~extra
-            dropped.update(self.entries[b].ref for b in iter_bits(extra))
-        entries = (self.entries[b] for b in iter_bits(bits))
-        return dedupe(e for e in entries if e.ref not in dropped)
+        extra = 0  # off our history: their PRs came in again by other commits
+        for point in also:
+            extra |= self.pr_bits[point] & ~base
+        bits &= ~extra
+        entries = self.entries
+        picked = [entries[b] for b in iter_bits(bits)]
+        if repeated is not None:
+            return _one_per_ref(picked, repeated, extra)
+        dropped = {entries[b].ref for b in iter_bits(extra)}
+        return dedupe(e for e in picked if e.ref not in dropped)
+
+    def _repeated_refs(self) -> dict[str, list[int]]:
+        """The entry numbers of each PR ref that has several entries, in one pass."""
+        entries = self.entries
+        column = entries.refs() if isinstance(entries, StoredEntries) else [e.ref for e in entries]
+        first: dict[str, int] = {}
+        repeated: dict[str, list[int]] = {}
+        for n, ref in enumerate(column):
+            k = first.setdefault(ref, n)
+            if k != n:
+                repeated.setdefault(ref, [k]).append(n)
+        return repeated
 
     def first_parent_walk(self, point: str, stop: set[int]) -> Iterator[PullRequest | None]:
         """Along the first parents from ``point``: each commit's PR (its merge or squash), or None.
@@ -603,6 +656,35 @@ def _children_first(parents: list[list[int]]) -> list[int] | None:
     return order
 
 
+def _one_per_ref(
+    entries: list[PullRequest], repeated: dict[str, list[int]], dropped: int
+) -> list[PullRequest]:
+    """:func:`dedupe` of ``entries`` without the refs that have an entry in ``dropped`` bits.
+
+    Only the refs in ``repeated`` can have another entry (in ``dropped`` or
+    in ``entries``): the others are kept as they are. The result is the
+    same list as :func:`dedupe`'s, ties in the same order.
+    """
+    out: list[PullRequest] = []
+    slot: dict[str, int] = {}  # where a repeated ref is in ``out``
+    for pr in entries:
+        ref = pr.ref
+        numbers = repeated.get(ref)
+        if numbers is None:
+            out.append(pr)
+            continue
+        if any(dropped >> n & 1 for n in numbers):
+            continue
+        k = slot.get(ref)
+        if k is None:
+            slot[ref] = len(out)
+            out.append(pr)
+        elif (pr.rank, pr.merged_at) < (out[k].rank, out[k].merged_at):
+            out[k] = pr
+    out.sort(key=_BY_MERGE)
+    return out
+
+
 def dedupe(prs: Iterable[PullRequest]) -> list[PullRequest]:
     """One entry per PR ref (the same PR reached by two paths), oldest merge first."""
     best: dict[str, PullRequest] = {}
@@ -610,4 +692,4 @@ def dedupe(prs: Iterable[PullRequest]) -> list[PullRequest]:
         current = best.get(pr.ref)
         if current is None or (pr.rank, pr.merged_at) < (current.rank, current.merged_at):
             best[pr.ref] = pr
-    return sorted(best.values(), key=lambda pr: (pr.merged_at, pr.number))
+    return sorted(best.values(), key=_BY_MERGE)

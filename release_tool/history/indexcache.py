@@ -32,6 +32,7 @@ import weakref
 import zlib
 from array import array
 from collections.abc import Callable, Iterable, Iterator
+from itertools import chain
 from pathlib import Path
 
 from .. import __version__
@@ -238,7 +239,7 @@ def _crc(fd: int, offset: int, size: int) -> int:
 def _pack_graph(index: HistoryIndex) -> dict:
     """The stored form of the commit graph."""
     counts = array("I", map(len, index.parents))
-    flat = array("i", (p for ps in index.parents for p in ps))
+    flat = array("i", chain.from_iterable(index.parents))
     return {
         "shas": "\n".join(index.shas),
         "counts": counts.tobytes(),

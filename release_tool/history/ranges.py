@@ -61,7 +61,7 @@ def previous_release(
     version = target.version
     wanted = _wanted(version, cumulative)
     fallback = None
-    start = bisect.bisect_left(_peps(releases), version.pep)
+    start = _below(releases, version)
     for release in reversed(releases[:start]):
         if release.version.is_dev or not contains(release.commit, target.commit):
             continue
@@ -98,7 +98,7 @@ def off_branch_previous(
     ``target`` (a slip that says nothing about what ``target`` shipped).
     """
     wanted = _wanted(target.version, cumulative)
-    start = bisect.bisect_left(_peps(releases), target.version.pep)
+    start = _below(releases, target.version)
     for release in reversed(releases[:start]):
         if release.version.is_dev or not wanted(release):
             continue
@@ -112,14 +112,30 @@ def off_branch_previous(
     return None
 
 
-_PEPS: dict[int, tuple[Sequence[Release], list]] = {}
+_PEPS: dict[int, tuple[Sequence[Release], list, dict]] = {}
 
 
-def _peps(releases: Sequence[Release]) -> list:
-    """The PEP 440 versions of ``releases``, computed once per sequence (many lookups per run)."""
+def _below(releases: Sequence[Release], version: Version) -> int:
+    """How many of ``releases`` (ascending) have a lower version than ``version``.
+
+    A dictionary look-up for a version that is among them (every release
+    asks for its own), a bisection otherwise: comparing PEP 440 versions is
+    slow enough to show when all the releases of a repository ask.
+    """
+    peps, first_at = _peps(releases)
+    start = first_at.get(version.pep)
+    return start if start is not None else bisect.bisect_left(peps, version.pep)
+
+
+def _peps(releases: Sequence[Release]) -> tuple[list, dict]:
+    """The PEP 440 versions of ``releases`` and where each first is (once per sequence)."""
     cached = _PEPS.get(id(releases))
     if cached is None or cached[0] is not releases or len(cached[1]) != len(releases):
-        cached = (releases, [r.version.pep for r in releases])
+        peps = [r.version.pep for r in releases]
+        first_at: dict = {}
+        for n, pep in enumerate(peps):
+            first_at.setdefault(pep, n)
+        cached = (releases, peps, first_at)
         _PEPS.clear()  # one sequence at a time: no growth, no stale entries
         _PEPS[id(releases)] = cached
-    return cached[1]
+    return cached[1], cached[2]
