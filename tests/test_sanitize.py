@@ -113,6 +113,18 @@ def test_printed_pr_text_has_no_control_characters(evil_demo, args):
         assert "\\x1b" in out and "\\x07 bell" in out  # visible, not interpreted
 
 
+def hostile_history(make_repo, monkeypatch):
+    """A repository whose PR titles (from git, no GitHub) hold control characters."""
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+    monkeypatch.delenv("GH_TOKEN", raising=False)
+    repo = make_repo()
+    repo.commit("Initial import")
+    repo.tag("v8.0.0a1", message="v8.0.0a1")
+    repo.squash_pr(1, "fix: " + EVIL.replace("\x00", ""))  # git refuses NUL in messages
+    repo.merge_pr(2, "Broken \x1b]0;pwned\x07 thing \u202eevil", author="mallory")
+    return repo
+
+
 @pytest.mark.parametrize(
     "args",
     [["prs", "--branch", "integration"], ["notes", "-b", "integration", "--review"],
@@ -121,13 +133,7 @@ def test_printed_pr_text_has_no_control_characters(evil_demo, args):
 )  # fmt: skip
 def test_offline_titles_from_git_are_neutralised(make_repo, args, monkeypatch):
     """Without GitHub, titles come from merge commits, which may hold any byte but NUL."""
-    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
-    monkeypatch.delenv("GH_TOKEN", raising=False)
-    repo = make_repo()
-    repo.commit("Initial import")
-    repo.tag("v8.0.0a1", message="v8.0.0a1")
-    repo.squash_pr(1, "fix: " + EVIL.replace("\x00", ""))  # git refuses NUL in messages
-    repo.merge_pr(2, "Broken \x1b]0;pwned\x07 thing \u202eevil", author="mallory")
+    repo = hostile_history(make_repo, monkeypatch)
     result = CliRunner().invoke(cli, ["--repo", str(repo.path), *args])
     assert result.exit_code == 0, result.stderr
     assert not UNSAFE.search(result.stdout), repr(result.stdout)
@@ -137,13 +143,7 @@ def test_offline_titles_from_git_are_neutralised(make_repo, args, monkeypatch):
 @pytest.mark.parametrize("fmt", ["dirac", "markdown", "rst", "json"])
 def test_notes_of_every_release_are_neutralised(make_repo, tmp_path, fmt, monkeypatch):
     """``notes --all-releases`` (written in pieces) neutralises like one release's notes."""
-    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
-    monkeypatch.delenv("GH_TOKEN", raising=False)
-    repo = make_repo()
-    repo.commit("Initial import")
-    repo.tag("v8.0.0a1", message="v8.0.0a1")
-    repo.squash_pr(1, "fix: " + EVIL.replace("\x00", ""))  # git refuses NUL in messages
-    repo.merge_pr(2, "Broken \x1b]0;pwned\x07 thing \u202eevil", author="mallory")
+    repo = hostile_history(make_repo, monkeypatch)
     repo.tag("v8.0.0a2", message="v8.0.0a2")
     args = ["--repo", str(repo.path), "notes", "--all-releases", "--review", "--format", fmt]
     printed = CliRunner().invoke(cli, args)
