@@ -53,3 +53,26 @@ def test_history_commands_import_no_forge_or_templates(make_repo, command):
     modules = imported("--repo", str(repo.path), *command)
     assert "release_tool.history.gitrepo" in modules
     assert heavy(modules) == set()
+
+
+def test_help_lists_every_command_without_importing_them():
+    modules = imported("--help")
+    assert heavy(modules) == set()
+    assert not {m for m in modules if m.startswith("release_tool.commands.")}
+
+
+@pytest.mark.parametrize("width", [60, 80, 200])
+def test_help_lists_what_the_commands_themselves_say(width):
+    """The summaries ``--help`` shows are what click shows from each command's own help."""
+    import click
+    from click.testing import CliRunner
+
+    from release_tool.cli import COMMANDS, SUMMARIES, cli
+
+    assert list(SUMMARIES) == list(COMMANDS)
+    ours = CliRunner().invoke(cli, ["--help"], terminal_width=width)
+    assert ours.exit_code == 0
+    ctx = click.Context(cli, info_name="release-tool", terminal_width=width)
+    formatter = ctx.make_formatter()
+    click.Group.format_commands(cli, ctx, formatter)  # click's own: imports every command
+    assert formatter.getvalue() and ours.stdout.endswith(formatter.getvalue())
