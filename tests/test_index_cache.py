@@ -393,3 +393,20 @@ def test_an_index_the_inventory_read_is_not_read_again(tmp_path, monkeypatch):
     with monkeypatch.context() as patch:
         patch.setattr(discovery, "cached_index", lambda *a, **k: pytest.fail("read twice"))
         assert discovery.Discovery(inventory).index() is inventory.stored[1]
+
+
+def test_few_valued_entry_columns_come_back_one_object_per_value(tmp_path):
+    """How each PR came in and who merged it: a table and numbers, not a string per PR."""
+    from release_tool.history.index import ENTRY_FIELDS
+
+    built, _ = _stored_pair(tmp_path)
+    loaded = indexcache.load(tmp_path, b"k" * 32)
+    columns = loaded.entries.columns
+    for name in indexcache.FEW_VALUED:
+        column = columns[ENTRY_FIELDS.index(name)]
+        assert column == [getattr(pr, name) for pr in built.entries]
+        assert len({id(value) for value in column}) == len(set(column))
+    assert built.entries == list(loaded.entries)  # storing did not change the live index
+    again = tmp_path / "again"
+    indexcache.store(again, b"k" * 32, loaded, [])  # a loaded index stores the same entries
+    assert list(indexcache.load(again, b"k" * 32).entries) == built.entries

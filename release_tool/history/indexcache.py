@@ -49,7 +49,7 @@ from .prmessages import PrMark
 log = logging.getLogger(__name__)
 
 FILE = "history-index"
-MAGIC = b"release-tool history index 7\n"
+MAGIC = b"release-tool history index 8\n"
 KEY_SIZE = 32  # sha256
 MARK_FIELDS = tuple(PrMark.__dataclass_fields__)
 #: After the key: the sizes of the query, graph and marks sections, and the CRC-32 of the last two.
@@ -118,7 +118,7 @@ def _read(fd: int, path: Path) -> tuple[bytes, list[str], HistoryIndex] | None:
         if _crc(fd, at, size) != crc:
             raise ValueError("a section is damaged")
     index = HistoryIndex.__new__(HistoryIndex)
-    state["entries"] = StoredEntries(_shared(state["entries"], ("kind", "author")))
+    state["entries"] = StoredEntries(_decoded(state["entries"]))
     index.__dict__.update(state)
     _defer_sections(index, fd, graph, marks)
     return key, tips, index
@@ -195,15 +195,36 @@ def _reread(index: HistoryIndex, fd: int) -> None:
     _defer_sections(index, fd, sections[2], sections[3])
 
 
-def _shared(columns: list[list], names: Iterable[str]) -> list[list]:
-    """``columns`` with the values of the named few-valued columns made one object each.
+#: The PR entry columns of few values (how each PR came in, who merged it): stored as a
+#: table of the values and each entry's number in it.
+FEW_VALUED = ("kind", "author")
 
-    Written without a memo, every PR's kind and author came back as a string
-    of its own: tens of thousands of copies of "merge" on a long history.
+
+def _encoded(columns: list[list]) -> list:
+    """``columns`` to store, with each :data:`FEW_VALUED` one as ``(values, numbers)``.
+
+    Written without a memo, every PR's kind and author would come back as a
+    string of its own (tens of thousands of copies of "merge"); as a table
+    and numbers they come back as one object per value, and fast.
     """
-    for name in names:
+    encoded: list = list(columns)  # not the live index's own list
+    for name in FEW_VALUED:
         n = ENTRY_FIELDS.index(name)
-        columns[n] = _one_each(columns[n])
+        number: dict = {}
+        codes = array("I", [number.setdefault(value, len(number)) for value in columns[n]])
+        encoded[n] = (list(number), codes.tobytes())
+    return encoded
+
+
+def _decoded(stored: object) -> list[list]:
+    """The entry columns :func:`_encoded` stored."""
+    if not isinstance(stored, list) or len(stored) != len(ENTRY_FIELDS):
+        raise ValueError("not an index's PR entries")
+    columns = list(stored)
+    for name in FEW_VALUED:
+        n = ENTRY_FIELDS.index(name)
+        values, codes = columns[n]
+        columns[n] = list(map(values.__getitem__, _ints("I", codes)))
     return columns
 
 
@@ -350,14 +371,16 @@ def store(
     try:
         directory.mkdir(parents=True, exist_ok=True)
         query = {name: getattr(index, name) for name in QUERY}
-        query["entries"] = entry_columns(query["entries"])
+        query["entries"] = _encoded(entry_columns(query["entries"]))
         import tempfile  # here: a command that writes nothing does not load it
 
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{FILE}.")
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(MAGIC + key + HEADER.pack(0, 0, 0, 0, 0))
-                query_size, _ = _pickle(handle, (__version__, sorted(set(tips)), query))
+                # the query section is read by every warm run: stored, not compressed
+                # (inflating it took as long as unpickling it)
+                query_size, _ = _pickle(handle, (__version__, sorted(set(tips)), query), level=0)
                 graph_size, graph_crc = _pickle(handle, _pack_graph(index))
                 marks_size, marks_crc = _pickle(handle, _pack_marks(index))
                 handle.seek(len(MAGIC) + KEY_SIZE)
@@ -378,9 +401,12 @@ def store(
     return None
 
 
-def _pickle(handle, value) -> tuple[int, int]:
-    """Pickle and deflate ``value`` into ``handle``; the bytes written and their CRC-32."""
-    writer = _Compressing(handle)  # pickled frame by frame: no copy in memory
+def _pickle(handle, value, level: int = 1) -> tuple[int, int]:
+    """Pickle and deflate ``value`` into ``handle``; the bytes written and their CRC-32.
+
+    ``level``: zlib's compression level (0: stored blocks, still checksummed).
+    """
+    writer = _Compressing(handle, level)  # pickled frame by frame: no copy in memory
     pickler = pickle.Pickler(writer, protocol=5)
     # No memo: it would hold an entry for each of the million objects of a long
     # history while pickling. The index has no cycles, and what it shares
@@ -429,10 +455,10 @@ class _Inflating(io.RawIOBase):
 class _Compressing:
     """A binary writer that deflates what it is given into ``handle``, counting what it wrote."""
 
-    def __init__(self, handle) -> None:
-        """Write compressed data to ``handle``."""
+    def __init__(self, handle, level: int = 1) -> None:
+        """Write data compressed at ``level`` to ``handle``."""
         self.handle = handle
-        self.deflate = zlib.compressobj(1)
+        self.deflate = zlib.compressobj(level)
         self.size = self.crc = 0
 
     def write(self, data) -> int:
