@@ -26,7 +26,6 @@ reached through a sweep and the PR it copies shown once with both refs.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -35,7 +34,7 @@ from typing import Any, NamedTuple
 from .body import parse_body
 from .config import NotesConfig
 from .grammar import is_placeholder_system
-from .model import Entry, Problem, ReleaseNotes
+from .model import Entry, Problem, ReleaseNotes, ref_number
 from .systems import normalise_system, organise
 
 NOTED = "noted"
@@ -47,7 +46,6 @@ _CONVENTIONAL = re.compile(
     r"^(?P<type>[A-Za-z]+)(?:\((?P<scope>[^()]*)\))?(?P<bang>!)?:\s*(?P<text>\S.*)$"
 )
 _BREAKING_FOOTER = re.compile(r"^BREAKING[ -]CHANGE:", re.M)
-_NUMBER = re.compile(r"\d+")
 
 #: Towncrier fragments as data: PR number -> [(fragment type, text), ...].
 Fragments = Mapping[int, Sequence[tuple[str, str]]]
@@ -122,10 +120,9 @@ def as_pull_request(obj: Any) -> PullRequestNotes:
     ref = "" if ref is None else str(ref)
     number = get("number")
     if number is None:
-        found = _NUMBER.search(ref)
-        if found is None:
+        number = ref_number(ref)
+        if number is None:
             raise ValueError(f"a pull request needs a number or a ref: {obj!r}")
-        number = int(found.group())
     labels = [
         label if type(label) is str else str(_get(label, "name", label))
         for label in get("labels") or ()
@@ -369,10 +366,15 @@ def _plain_key(record: Mapping[str, Any]) -> tuple | None:
     return (number, ref, title, body, tuple(labels), kind, origin) if plain else None
 
 
-def _copy_entry(entry: Entry) -> Entry:
-    """A new :class:`Entry` equal to ``entry``, with its own list of refs."""
+def _copy_entry(entry: Entry, refs: list[str] | None = None) -> Entry:
+    """A new :class:`Entry` equal to ``entry``, with its own list of refs (``refs`` if given)."""
     return Entry(
-        entry.type, list(entry.refs), entry.text, entry.system, entry.breaking, entry.source
+        entry.type,
+        list(entry.refs) if refs is None else refs,
+        entry.text,
+        entry.system,
+        entry.breaking,
+        entry.source,
     )
 
 
@@ -411,11 +413,10 @@ def _families(classified: Sequence[Classification]) -> dict[int, list[Classifica
     return families
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def _ref_key(ref: str) -> tuple[int, str]:
     """Sort refs by number."""
-    found = _NUMBER.search(ref)
-    return (int(found.group()) if found else 1 << 62, ref)
+    number = ref_number(ref)
+    return (number if number is not None else 1 << 62, ref)
 
 
 def _same_entry_key(entry: Entry, table: Mapping[str, str]) -> tuple:
@@ -462,11 +463,8 @@ def assemble(
                 continue
             if len(c.entries) == 1:  # nothing to merge it with
                 entry = c.entries[0]
-                refs = entry.refs
-                refs = list(refs) if len(refs) == 1 else sorted(set(refs), key=_ref_key)
-                kept.append(
-                    Entry(entry.type, refs, entry.text, entry.system, entry.breaking, entry.source)
-                )
+                refs = None if len(entry.refs) == 1 else sorted(set(entry.refs), key=_ref_key)
+                kept.append(_copy_entry(entry, refs))
                 for line in c.free_text:
                     free.setdefault(line, []).append(c.pr.ref)
                 continue

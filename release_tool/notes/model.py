@@ -17,7 +17,7 @@ _REF_NUMBER = re.compile(r"\d+")
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _ref_number(ref: str) -> int | None:
+def ref_number(ref: str) -> int | None:
     """The number in a ref (``7005`` for ``#7005``), or None; kept, as entries are sorted by it."""
     match = _REF_NUMBER.search(ref)
     return int(match.group()) if match else None
@@ -47,7 +47,7 @@ class Entry:
     def number(self) -> int | None:
         """The number of the entry's first ref (``7005`` for ``#7005``), or None."""
         for ref in self.refs:
-            number = _ref_number(ref)
+            number = ref_number(ref)
             if number is not None:
                 return number
         return None

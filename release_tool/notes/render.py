@@ -379,13 +379,8 @@ def render(
     """
     if fmt == JSON:
         return render_json(notes, review=review)
-    import jinja2
-
     template, variables = _template(notes, fmt, template_dir, repo_url, review, compiled_dir)
-    try:
-        return template.render(variables)
-    except jinja2.TemplateError as exc:  # undefined names, sandbox violations
-        raise InputError(f"template {template.filename or fmt + '.j2'}: {exc}") from None
+    return "".join(_generate(template, variables, fmt))
 
 
 def render_chunks(
