@@ -112,6 +112,10 @@ def iso(timestamp: int) -> str:
     return datetime.fromtimestamp(timestamp, tz=timezone.utc).isoformat().replace("+00:00", "Z")
 
 
+#: For each PR entry, the first release of each line containing it: ``[(line key, release)]``.
+Firsts = dict[int, list[tuple[object, Release]]]
+
+
 class Discovery:
     """Ranges of one repository, answered from one read of its history."""
 
@@ -124,6 +128,8 @@ class Discovery:
         self.releases = inventory.releases
         self._index: HistoryIndex | None = None
         self._extra_points: list[str] = []  # beyond every release and line head
+        #: ``(index, mask, firsts)`` of the last :meth:`_line_firsts`: kept for later ranges.
+        self._firsts: tuple[HistoryIndex, int, Firsts] | None = None
 
     # -- the index ------------------------------------------------------------------
 
@@ -356,7 +362,7 @@ class Discovery:
         index: HistoryIndex,
         spec: RangeSpec,
         prs: list[PullRequest],
-        firsts: dict[int, list[tuple[object, Release]]],
+        firsts: Firsts,
         positions: dict[str, list[int]],
     ) -> dict[str, str]:
         """For each PR, the earliest release of another line that contains it.
@@ -381,15 +387,13 @@ class Discovery:
                 found[pr.ref] = best.tags[0]
         return found
 
-    def _line_firsts(
-        self, index: HistoryIndex, mask: int
-    ) -> dict[int, list[tuple[object, Release]]]:
+    def _line_firsts(self, index: HistoryIndex, mask: int) -> Firsts:
         """For each PR entry in ``mask``, the first release of each line containing it.
 
         Lowest version first; computed in one walk over the releases in
         version order, and kept for later ranges whose entries it covers.
         """
-        cached = getattr(self, "_firsts", None)
+        cached = self._firsts
         if cached is not None and cached[0] is index and not mask & ~cached[1]:
             return cached[2]
         ordered = [

@@ -30,6 +30,8 @@ QUERY_STATE = ("points", "point_bit", "pr_bits", "point_bits", "entries", "first
 _KIND_RANK = {MERGE: 0, SQUASH: 1, SWEEP: 2, NESTED: 3}
 #: The order of a range's PRs: oldest merge first.
 _BY_MERGE = attrgetter("merged_at", "number")
+#: Which of a PR's entries a range lists (lowest first): merge before sweep, then the oldest.
+_PREFERENCE = attrgetter("rank", "merged_at")
 
 #: One commit as the git adapter reads it: sha, parent shas, commit time, author, message.
 Record = tuple[str, list[str], int, str, str]
@@ -103,6 +105,11 @@ def entry_columns(entries: Sequence[PullRequest]) -> list[list]:
     if isinstance(entries, StoredEntries):
         return entries.columns
     return [[getattr(pr, name) for pr in entries] for name in ENTRY_FIELDS]
+
+
+def ref_column(entries: Sequence[PullRequest]) -> list[str]:
+    """Every entry's PR ref, in order (a stored index's without making its entries)."""
+    return entries.refs() if isinstance(entries, StoredEntries) else [e.ref for e in entries]
 
 
 def iter_bits(bits: int) -> Iterator[int]:
@@ -520,11 +527,9 @@ class HistoryIndex:
 
     def _repeated_refs(self) -> dict[str, list[int]]:
         """The entry numbers of each PR ref that has several entries, in one pass."""
-        entries = self.entries
-        column = entries.refs() if isinstance(entries, StoredEntries) else [e.ref for e in entries]
         first: dict[str, int] = {}
         repeated: dict[str, list[int]] = {}
-        for n, ref in enumerate(column):
+        for n, ref in enumerate(ref_column(self.entries)):
             k = first.setdefault(ref, n)
             if k != n:
                 repeated.setdefault(ref, [k]).append(n)
@@ -560,9 +565,7 @@ class HistoryIndex:
         positions: dict[str, list[int]] = {}
         if not wanted:
             return positions
-        entries = self.entries
-        column = entries.refs() if isinstance(entries, StoredEntries) else [e.ref for e in entries]
-        for n, ref in enumerate(column):
+        for n, ref in enumerate(ref_column(self.entries)):
             if ref in wanted:
                 positions.setdefault(ref, []).append(n)
         return positions
@@ -679,7 +682,7 @@ def _one_per_ref(
         if k is None:
             slot[ref] = len(out)
             out.append(pr)
-        elif (pr.rank, pr.merged_at) < (out[k].rank, out[k].merged_at):
+        elif _PREFERENCE(pr) < _PREFERENCE(out[k]):
             out[k] = pr
     out.sort(key=_BY_MERGE)
     return out
@@ -690,6 +693,6 @@ def dedupe(prs: Iterable[PullRequest]) -> list[PullRequest]:
     best: dict[str, PullRequest] = {}
     for pr in prs:
         current = best.get(pr.ref)
-        if current is None or (pr.rank, pr.merged_at) < (current.rank, current.merged_at):
+        if current is None or _PREFERENCE(pr) < _PREFERENCE(current):
             best[pr.ref] = pr
     return sorted(best.values(), key=_BY_MERGE)

@@ -49,7 +49,7 @@ from .prmessages import PrMark
 log = logging.getLogger(__name__)
 
 FILE = "history-index"
-MAGIC = b"release-tool history index 8\n"
+MAGIC = b"release-tool history index 9\n"
 KEY_SIZE = 32  # sha256
 MARK_FIELDS = tuple(PrMark.__dataclass_fields__)
 #: After the key: the sizes of the query, graph and marks sections, and the CRC-32 of the last two.
@@ -195,24 +195,36 @@ def _reread(index: HistoryIndex, fd: int) -> None:
     _defer_sections(index, fd, sections[2], sections[3])
 
 
-#: The PR entry columns of few values (how each PR came in, who merged it): stored as a
-#: table of the values and each entry's number in it.
+#: The PR entry columns of few values (how each PR came in, who merged it): stored as
+#: tables (see :func:`_table`).
 FEW_VALUED = ("kind", "author")
 
 
-def _encoded(columns: list[list]) -> list:
-    """``columns`` to store, with each :data:`FEW_VALUED` one as ``(values, numbers)``.
+def _table(values: Iterable) -> tuple[list, bytes]:
+    """``values`` as the list of the distinct ones and each value's number in it.
 
-    Written without a memo, every PR's kind and author would come back as a
-    string of its own (tens of thousands of copies of "merge"); as a table
-    and numbers they come back as one object per value, and fast.
+    Written without a memo, a column of few values (every PR's kind, its
+    author) would come back as an object per row: tens of thousands of
+    copies of "merge". As a table they come back as one object per value,
+    and fast (:func:`_untable`).
     """
+    number: dict = {}
+    codes = array("I", [number.setdefault(value, len(number)) for value in values])
+    return list(number), codes.tobytes()
+
+
+def _untable(stored: tuple[list, bytes]) -> list:
+    """The values :func:`_table` stored, equal ones one object."""
+    values, codes = stored
+    return list(map(values.__getitem__, _ints("I", codes)))
+
+
+def _encoded(columns: list[list]) -> list:
+    """``columns`` to store, with each :data:`FEW_VALUED` one as a :func:`_table`."""
     encoded: list = list(columns)  # not the live index's own list
     for name in FEW_VALUED:
         n = ENTRY_FIELDS.index(name)
-        number: dict = {}
-        codes = array("I", [number.setdefault(value, len(number)) for value in columns[n]])
-        encoded[n] = (list(number), codes.tobytes())
+        encoded[n] = _table(columns[n])
     return encoded
 
 
@@ -223,15 +235,8 @@ def _decoded(stored: object) -> list[list]:
     columns = list(stored)
     for name in FEW_VALUED:
         n = ENTRY_FIELDS.index(name)
-        values, codes = columns[n]
-        columns[n] = list(map(values.__getitem__, _ints("I", codes)))
+        columns[n] = _untable(columns[n])
     return columns
-
-
-def _one_each(values: list) -> list:
-    """``values`` with equal values made one object (the first of them)."""
-    one: dict = {}
-    return [one.setdefault(value, value) for value in values]
 
 
 def _ints(typecode: str, data: bytes) -> array:
@@ -315,7 +320,7 @@ def _pack_marks(index: HistoryIndex) -> dict:
         ),
         "cherries": index.cherries,
         "times": (array("i", index.times).tobytes(), array("q", index.times.values()).tobytes()),
-        "authors": (array("i", index.authors).tobytes(), list(index.authors.values())),
+        "authors": (array("i", index.authors).tobytes(), _table(index.authors.values())),
     }
 
 
@@ -328,7 +333,7 @@ def _marks(stored: object) -> dict:
         return _ints("i", data).tolist()
 
     times = _ints("q", stored["times"][1]).tolist()
-    authors = _one_each(stored["authors"][1])  # one string per author, not one per commit
+    authors = _untable(stored["authors"][1])  # one string per author, not one per commit
     return {
         "marks": dict(zip(keys(stored["marks"][0]), map(PrMark, *stored["marks"][1]), strict=True)),
         "cherries": stored["cherries"],
