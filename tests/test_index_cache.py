@@ -179,17 +179,21 @@ def _answers(index) -> dict:
     }
 
 
-def test_extended_equals_a_full_read():
-    """Pure: an extension gives what indexing the whole history gives, or None."""
-    from release_tool.history.index import HistoryIndex
-
-    # 1 <- 2 <- 4 (merge of #7 from 3, branched at 1); old tips: 4 (and tag on 2)
-    old = [
+def _small_history() -> list:
+    """1 <- 2 <- 4, 4 merging #7 from 3 (branched at 1); 2 squashes #2. Newest first."""
+    return [
         (_sha(4), [_sha(2), _sha(3)], 4, "a", "Merge pull request #7 from u/x\n\nSeven"),
         (_sha(3), [_sha(1)], 3, "a", "work"),
         (_sha(2), [_sha(1)], 2, "a", "fix: two (#2)"),
         (_sha(1), [], 1, "a", "root"),
     ]
+
+
+def test_extended_equals_a_full_read():
+    """Pure: an extension gives what indexing the whole history gives, or None."""
+    from release_tool.history.index import HistoryIndex
+
+    old = _small_history()  # old tips: 4 (and a tag on 2)
     index = HistoryIndex(iter(old), [_sha(2), _sha(4)])
     # on top: #8 branched at the old tip, #9 branched at 2 (mainline), and a new tag on 1
     new = [
@@ -220,12 +224,7 @@ def _stored_pair(tmp_path):
     """A small index stored under ``tmp_path``, with the records it was built from."""
     from release_tool.history.index import HistoryIndex
 
-    records = [
-        (_sha(4), [_sha(2), _sha(3)], 4, "a", "Merge pull request #7 from u/x\n\nSeven"),
-        (_sha(3), [_sha(1)], 3, "a", "work"),
-        (_sha(2), [_sha(1)], 2, "a", "fix: two (#2)"),
-        (_sha(1), [], 1, "a", "root"),
-    ]
+    records = _small_history()
     built = HistoryIndex(iter(records), [_sha(2), _sha(4)])
     indexcache.store(tmp_path, b"k" * 32, built, [_sha(4)])
     return built, records

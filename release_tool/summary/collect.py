@@ -416,8 +416,9 @@ class Collector:
 
     def _overrides(self) -> dict[str, Override]:
         """Per-version headlines: the configuration's, then the override file's (which wins)."""
-        found = dict(self.config.summary_settings().headlines)
-        path = self.repo.root / self.config.summary_settings().overrides_file
+        settings = self.config.summary_settings()
+        found = dict(settings.headlines)
+        path = self.repo.root / settings.overrides_file
         if path.is_file():
             try:
                 data = tomllib.loads(path.read_text(encoding="utf-8"))
